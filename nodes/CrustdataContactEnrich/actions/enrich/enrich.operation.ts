@@ -1,0 +1,215 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { collectIdentifiers } from '../identifiers';
+import { chunk } from '../../pipeline/chunk';
+import { dedupeIdentifiers } from '../../pipeline/dedupe';
+import type { FailedRequest, IdentifierOutcome } from '../../pipeline/assembleItems';
+import { assembleItems } from '../../pipeline/assembleItems';
+import {
+	mapEntriesToIdentifiers,
+	noMatchEntries,
+	parseEnrichResponse,
+} from '../../pipeline/mapBack';
+import type { ShapeOptions } from '../../pipeline/shapeOutput';
+import { crustdataApiRequest, CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../../transport';
+import type { TransportSettings } from '../../transport';
+import { toNodeApiError } from '../../transport/errors';
+import { RateLimiter } from '../../transport/rateLimiter';
+import type { RequestFailure } from '../../transport/retryPolicy';
+import type { ContactField, EnrichEntry, EnrichRequestBody, IdentifierType } from '../../types';
+import { IDENTIFIER_BODY_KEY, MATCH_TYPE } from '../../types';
+import { creditsUsed, RunStats, summaryHint } from './runStats';
+
+export interface EnrichSettings {
+	identifierType: IdentifierType;
+	fields: ContactField[];
+	verified: boolean;
+	requestsPerMinute: number;
+	timeoutMs: number;
+	shape: ShapeOptions;
+}
+
+// Node-level settings are read once (item 0): batching spans items, so they cannot vary per item.
+export function readEnrichSettings(context: IExecuteFunctions): EnrichSettings {
+	const identifierType = context.getNodeParameter('identifyBy', 0) as IdentifierType;
+	const fields = context.getNodeParameter('fields', 0, []) as ContactField[];
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const fail = (message: string) =>
+		new NodeOperationError(context.getNode(), message, { itemIndex: 0 });
+	if (!Array.isArray(fields) || fields.length === 0) {
+		// Sending no `fields` would buy every contact type: the most expensive request.
+		throw fail(
+			'Select at least one field under "Fields": with none, every contact type would be bought.',
+		);
+	}
+	const minConfidence = Number(options.minConfidence ?? 0);
+	if (!(minConfidence >= 0 && minConfidence <= 1)) {
+		throw fail(
+			`"Minimum Confidence" must be between 0 and 1, got ${String(options.minConfidence)}.`,
+		);
+	}
+	const requestsPerMinute = Number(options.requestsPerMinute ?? 15);
+	if (!(requestsPerMinute >= 1)) {
+		throw fail(
+			`"Requests Per Minute" must be 1 or more, got ${String(options.requestsPerMinute)}.`,
+		);
+	}
+	const timeoutSeconds = Number(options.timeoutSeconds ?? 60);
+	return {
+		identifierType,
+		fields,
+		verified: options.verified === true,
+		requestsPerMinute,
+		timeoutMs: Math.max(1, timeoutSeconds) * 1000,
+		shape: {
+			identifierType,
+			simplify: context.getNodeParameter('simplify', 0, true) as boolean,
+			includeUnmatched: options.includeUnmatched === true,
+			emailStatuses: Array.isArray(options.emailStatuses)
+				? (options.emailStatuses as string[])
+				: [],
+			minConfidence,
+		},
+	};
+}
+
+export async function createTransportSettings(
+	context: IExecuteFunctions,
+	requestsPerMinute: number,
+	timeoutMs: number,
+): Promise<TransportSettings & { secret: string }> {
+	const credentials = await context.getCredentials<{ apiKey?: string; baseUrl?: string }>(
+		CREDENTIAL_TYPE,
+	);
+	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	return {
+		baseUrl,
+		timeoutMs,
+		secret: String(credentials.apiKey ?? ''),
+		limiter: new RateLimiter({ requestsPerMinute, now: Date.now }),
+	};
+}
+
+function requestBody(settings: EnrichSettings, identifiers: string[]): IDataObject {
+	const body: EnrichRequestBody = {
+		[IDENTIFIER_BODY_KEY[settings.identifierType]]: identifiers,
+		fields: settings.fields,
+	};
+	if (settings.verified) body.verified = true;
+	return body as unknown as IDataObject;
+}
+
+type ChunkResult =
+	| { ok: true; outcomes: Map<string, IdentifierOutcome> }
+	| { ok: false; failure: RequestFailure; retries: number };
+
+async function enrichChunk(
+	context: IExecuteFunctions,
+	identifiers: string[],
+	settings: EnrichSettings,
+	transport: TransportSettings,
+	stats: RunStats,
+): Promise<ChunkResult> {
+	const body = requestBody(settings, identifiers);
+	const result = await crustdataApiRequest.call(
+		context,
+		{ method: 'POST', path: '/person/contact/enrich', body },
+		transport,
+	);
+	stats.requests += 1 + result.retries;
+	const headers = result.ok
+		? result.response.headers
+		: 'headers' in result.failure
+			? result.failure.headers
+			: {};
+	stats.credits += creditsUsed(headers);
+
+	let entries: EnrichEntry[] | undefined;
+	if (result.ok) {
+		entries = parseEnrichResponse(result.response.body);
+		if (entries === undefined) {
+			const detail = 'the body is not the documented list of results';
+			return {
+				ok: false,
+				failure: { kind: 'malformed', status: result.response.statusCode, headers, detail },
+				retries: result.retries,
+			};
+		}
+	} else if (result.failure.kind === 'status' && result.failure.status === 404) {
+		// Older API versions answer 404 when nothing in the request matched.
+		entries = noMatchEntries(identifiers, MATCH_TYPE[settings.identifierType]);
+	} else {
+		return result;
+	}
+
+	stats.sent += identifiers.length;
+	const outcomes = new Map<string, IdentifierOutcome>();
+	const { answered, missing } = mapEntriesToIdentifiers(identifiers, entries);
+	for (const [identifier, entry] of answered) outcomes.set(identifier, { kind: 'answered', entry });
+	if (missing.length > 0) {
+		const failure: FailedRequest = {
+			message: `Crustdata answered ${answered.size} of the ${identifiers.length} identifiers in one request and left this one out; it was not sent again, because the request may already have been billed. Run the item again to retry it.`,
+		};
+		for (const identifier of missing) outcomes.set(identifier, { kind: 'failed', failure });
+	}
+	return { ok: true, outcomes };
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
+	const settings = readEnrichSettings(this);
+	const continueOnFail = this.continueOnFail();
+	const { valid, invalid } = collectIdentifiers(this, items, settings.identifierType);
+	if (invalid.length > 0 && !continueOnFail) throw invalid[0].error;
+
+	const { distinct, owners } = dedupeIdentifiers(valid);
+	const stats = new RunStats();
+	const outcomes = new Map<string, IdentifierOutcome>();
+	if (distinct.length > 0) {
+		const transport = await createTransportSettings(
+			this,
+			settings.requestsPerMinute,
+			settings.timeoutMs,
+		);
+		for (const identifiers of chunk(distinct)) {
+			const result = await enrichChunk(this, identifiers, settings, transport, stats);
+			if (result.ok) {
+				for (const [identifier, outcome] of result.outcomes) outcomes.set(identifier, outcome);
+				continue;
+			}
+			const itemIndex = owners.get(identifiers[0])?.[0] ?? 0;
+			const nodeError = toNodeApiError(this.getNode(), result.failure, {
+				itemIndex,
+				retries: result.retries,
+				secret: transport.secret,
+			});
+			if (!continueOnFail) throw withPaidResultsNote(nodeError, stats);
+			stats.failedRequests += 1;
+			const failure: FailedRequest = {
+				message: nodeError.message,
+				description: nodeError.description ?? undefined,
+				httpCode: nodeError.httpCode ?? undefined,
+			};
+			for (const identifier of identifiers) outcomes.set(identifier, { kind: 'failed', failure });
+		}
+	}
+	stats.countOutcomes(outcomes);
+	this.addExecutionHints(summaryHint(stats));
+	const itemErrors = invalid.map(({ itemIndex, error }) => ({
+		itemIndex,
+		message: error.message,
+		description: error.description ?? undefined,
+	}));
+	return [assembleItems(valid, itemErrors, outcomes, settings.shape)];
+}
+
+// Stopping loses what earlier requests bought; say so, and how to keep it next time.
+function withPaidResultsNote(error: NodeApiError, stats: RunStats): NodeApiError {
+	if (stats.sent === 0) return error;
+	error.description =
+		`${error.description ?? ''} ${stats.succeededSummary()} Set "On Error" to "Continue" in the node's settings to keep results that were already paid for when a request fails.`.trim();
+	return error;
+}

@@ -1,0 +1,100 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ItemIdentifiers } from '../pipeline/dedupe';
+import { uniqueValues } from '../pipeline/dedupe';
+import { normaliseIdentifier } from '../pipeline/normalise';
+import { parseIdentifierInput, quoteValue } from '../pipeline/parseInput';
+import type { IdentifierType } from '../types';
+
+// Reads and validates every item's identifiers before anything is sent: an invalid value must
+// never cost a credit, and without Continue On Fail the node stops before the first request.
+
+const PARAMETER: Record<
+	IdentifierType,
+	{ name: string; label: string; noun: string; example: string }
+> = {
+	profileUrl: {
+		name: 'profileUrls',
+		label: 'Profile URLs',
+		noun: 'profile URL',
+		example: '{{ $json.linkedin_url }}',
+	},
+	businessEmail: {
+		name: 'businessEmails',
+		label: 'Business Emails',
+		noun: 'business email',
+		example: '{{ $json.email }}',
+	},
+};
+
+export interface InvalidItem {
+	itemIndex: number;
+	error: NodeOperationError;
+}
+
+export interface CollectedIdentifiers {
+	valid: ItemIdentifiers[];
+	invalid: InvalidItem[];
+}
+
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
+function itemProblem(
+	itemIndex: number,
+	type: IdentifierType,
+	raw: unknown,
+): string | ItemIdentifiers {
+	const { label, noun, example } = PARAMETER[type];
+	const parsed = parseIdentifierInput(raw);
+	if (!parsed.ok) {
+		return sentence(
+			`Item ${itemIndex}: "${label}" cannot be read: ${parsed.reason}. Map it to text such as ${example}`,
+		);
+	}
+	if (parsed.values.length === 0) {
+		return `Item ${itemIndex} has no ${noun}: "${label}" is empty for this item. Map it to the field that holds it, such as ${example}, or remove the item before this node.`;
+	}
+	const identifiers: string[] = [];
+	for (const value of parsed.values) {
+		const normalised = normaliseIdentifier(type, value);
+		if (!normalised.ok) {
+			return sentence(
+				`Item ${itemIndex}: ${quoteValue(value)} is not a valid ${noun}: ${normalised.reason}`,
+			);
+		}
+		identifiers.push(normalised.value);
+	}
+	return { itemIndex, identifiers: uniqueValues(identifiers) };
+}
+
+export function collectIdentifiers(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	type: IdentifierType,
+): CollectedIdentifiers {
+	const valid: ItemIdentifiers[] = [];
+	const invalid: InvalidItem[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let outcome: string | ItemIdentifiers;
+		try {
+			outcome = itemProblem(
+				itemIndex,
+				type,
+				context.getNodeParameter(PARAMETER[type].name, itemIndex, ''),
+			);
+		} catch (error) {
+			const reason = error instanceof Error ? error.message : String(error);
+			outcome = `Item ${itemIndex}: "${PARAMETER[type].label}" could not be evaluated: ${reason}`;
+		}
+		if (typeof outcome === 'string') {
+			invalid.push({
+				itemIndex,
+				error: new NodeOperationError(context.getNode(), outcome, { itemIndex }),
+			});
+		} else {
+			valid.push(outcome);
+		}
+	}
+	return { valid, invalid };
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+import type { IdentifierType } from '../types';
+
+// Profile URLs are sent as https://www.linkedin.com/in/<slug>, emails trimmed and lower-cased,
+// so that every spelling of one identifier is bought once (see the API notes: URL variants are
+// undocumented, duplicates in a request are billed per position).
+
+export type NormaliseResult = { ok: true; value: string } | { ok: false; reason: string };
+
+const MAX_URL_LENGTH = 2048;
+const MAX_EMAIL_LENGTH = 254;
+const LINKEDIN_URL =
+	/^(?:https?:\/\/)?(?:[a-z0-9-]+\.)?linkedin\.com(?::\d+)?(\/[^?#]*)?(?:[?#].*)?$/i;
+// LinkedIn custom profile addresses: letters of any script, digits, hyphens (3–100 characters;
+// older ones can be shorter). Member ids (ACoAA…) also use underscores.
+const PROFILE_SLUG = /^[\p{L}\p{M}\p{N}_-]{2,100}$/u;
+// Member ids are case-sensitive; custom addresses are not.
+const MEMBER_ID = /^ACo[A-Za-z0-9_-]{10,}$/;
+
+const NON_PROFILE_PAGES: Record<string, string> = {
+	company: 'a LinkedIn company page',
+	school: 'a LinkedIn school page',
+	showcase: 'a LinkedIn showcase page',
+	posts: 'a LinkedIn post',
+	feed: 'a LinkedIn post',
+	pulse: 'a LinkedIn article',
+	jobs: 'a LinkedIn job page',
+	groups: 'a LinkedIn group',
+	events: 'a LinkedIn event',
+	sales: 'a Sales Navigator page',
+	pub: 'an old-style public profile address (/pub/…)',
+};
+
+const PROFILE_URL_HINT = 'Use a profile URL such as https://www.linkedin.com/in/jane-doe.';
+
+function slugFromPath(path: string): NormaliseResult {
+	const segments = path.split('/').filter((segment) => segment !== '');
+	if (segments.length === 0)
+		return { ok: false, reason: `it has no profile path. ${PROFILE_URL_HINT}` };
+	const [section, slug] = segments;
+	if (section.toLowerCase() !== 'in' || slug === undefined) {
+		const page = NON_PROFILE_PAGES[section.toLowerCase()] ?? 'not a LinkedIn profile URL';
+		return { ok: false, reason: `it is ${page}, not a person's profile. ${PROFILE_URL_HINT}` };
+	}
+	let decoded: string;
+	try {
+		decoded = decodeURIComponent(slug);
+	} catch {
+		return { ok: false, reason: `its profile name is not valid URL encoding. ${PROFILE_URL_HINT}` };
+	}
+	if (!PROFILE_SLUG.test(decoded)) {
+		return {
+			ok: false,
+			reason: `its profile name may only hold letters, digits and hyphens. ${PROFILE_URL_HINT}`,
+		};
+	}
+	const canonical = MEMBER_ID.test(decoded) ? decoded : decoded.toLowerCase();
+	return { ok: true, value: `https://www.linkedin.com/in/${encodeURIComponent(canonical)}` };
+}
+
+const profileUrlSchema = z
+	.string()
+	.trim()
+	.max(MAX_URL_LENGTH, `it is longer than ${MAX_URL_LENGTH} characters`)
+	.transform((raw, ctx) => {
+		const fail = (message: string) => {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+			return z.NEVER;
+		};
+		if (!raw.includes('/') && raw.includes('@')) {
+			return fail(
+				'it is an email address. Set "Identify By" to "Business Email" to look up emails',
+			);
+		}
+		const url = LINKEDIN_URL.exec(raw);
+		if (url === null) return fail(`it is not a LinkedIn URL. ${PROFILE_URL_HINT}`);
+		const slug = slugFromPath(url[1] ?? '');
+		return slug.ok ? slug.value : fail(slug.reason);
+	});
+
+const businessEmailSchema = z
+	.string()
+	.trim()
+	.transform((raw) => raw.replace(/^mailto:/i, '').toLowerCase())
+	.superRefine((email, ctx) => {
+		if (/^https?:\/\/|linkedin\.com\//i.test(email)) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: 'it is a URL. Set "Identify By" to "Profile URL" to look up LinkedIn profiles',
+			});
+		}
+	})
+	.pipe(
+		z
+			.string()
+			.max(MAX_EMAIL_LENGTH, `it is longer than ${MAX_EMAIL_LENGTH} characters`)
+			.email('it is not a valid email address. Use an address such as jane@acme.com'),
+	);
+
+const SCHEMAS: Record<IdentifierType, z.ZodType<string, z.ZodTypeDef, string>> = {
+	profileUrl: profileUrlSchema,
+	businessEmail: businessEmailSchema,
+};
+
+export function normaliseIdentifier(type: IdentifierType, raw: string): NormaliseResult {
+	const parsed = SCHEMAS[type].safeParse(raw);
+	if (parsed.success) return { ok: true, value: parsed.data };
+	return { ok: false, reason: parsed.error.issues[0]?.message ?? 'it is not valid' };
+}

@@ -1,0 +1,150 @@
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import type { RateLimiter } from './rateLimiter';
+import type { RequestFailure, ResponseHeaders } from './retryPolicy';
+import { isRateLimited, isRetryable, retryDelayMs, retryLimit } from './retryPolicy';
+
+export const CREDENTIAL_TYPE = 'crustdataContactApi';
+export const DEFAULT_BASE_URL = 'https://api.crustdata.com';
+
+export interface CrustdataRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject;
+}
+
+export interface CrustdataResponse {
+	statusCode: number;
+	headers: ResponseHeaders;
+	body: unknown;
+}
+
+/** The answer, or what went wrong once retries were spent; never the request's headers. */
+export type CrustdataResult =
+	| { ok: true; response: CrustdataResponse; retries: number }
+	| { ok: false; failure: RequestFailure; retries: number };
+
+export interface TransportSettings {
+	baseUrl: string;
+	limiter: RateLimiter;
+	timeoutMs: number;
+	now?: () => number;
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers: ResponseHeaders;
+	body: unknown;
+}
+
+function isFullResponse(value: unknown): value is FullResponse {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as FullResponse).statusCode === 'number'
+	);
+}
+
+/** The error code of a failed connection, looked up through the wrappers n8n and axios add. */
+export function networkErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+		const { code } = current as { code?: unknown };
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function readBody(response: FullResponse): RequestFailure | undefined {
+	if (typeof response.body !== 'string' || response.body === '') return undefined;
+	try {
+		response.body = JSON.parse(response.body) as unknown;
+		return undefined;
+	} catch {
+		return {
+			kind: 'malformed',
+			status: response.statusCode,
+			headers: response.headers,
+			detail: 'the body is not valid JSON',
+		};
+	}
+}
+
+async function sendOnce(
+	context: IExecuteFunctions,
+	request: CrustdataRequest,
+	settings: TransportSettings,
+): Promise<FullResponse | RequestFailure> {
+	try {
+		const response: unknown = await context.helpers.httpRequestWithAuthentication.call(
+			context,
+			CREDENTIAL_TYPE,
+			{
+				method: request.method,
+				url: `${settings.baseUrl}${request.path}`,
+				body: request.body,
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: settings.timeoutMs,
+			},
+		);
+		if (!isFullResponse(response)) {
+			return { kind: 'malformed', status: 0, headers: {}, detail: 'no HTTP response came back' };
+		}
+		const unreadable = readBody(response);
+		if (unreadable && response.statusCode < 300) return unreadable;
+		if (response.statusCode >= 400) {
+			return {
+				kind: 'status',
+				status: response.statusCode,
+				headers: response.headers,
+				body: response.body,
+			};
+		}
+		return response;
+	} catch (error) {
+		const code = networkErrorCode(error);
+		// Anything that is not a failed connection (a missing credential, a cancelled execution)
+		// is not ours to retry.
+		if (code === undefined || context.getExecutionCancelSignal()?.aborted) {
+			throw new NodeApiError(context.getNode(), error as JsonObject);
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		return { kind: 'network', code, message };
+	}
+}
+
+/**
+ * The only caller of httpRequestWithAuthentication: paces every request through the limiter and
+ * retries what is safe to retry. Answers below 400 are `ok`; anything else comes back as a failure
+ * once its retries are spent, for the caller to pin on exactly the items of this request.
+ */
+export async function crustdataApiRequest(
+	this: IExecuteFunctions,
+	request: CrustdataRequest,
+	settings: TransportSettings,
+): Promise<CrustdataResult> {
+	const now = settings.now ?? Date.now;
+	const signal = this.getExecutionCancelSignal();
+	for (let retries = 0; ; retries++) {
+		const wait = settings.limiter.delayMs();
+		if (wait > 0) await sleep(wait, signal);
+		settings.limiter.recordRequest();
+		const outcome = await sendOnce(this, request, settings);
+		if ('headers' in outcome) settings.limiter.observe(outcome.headers);
+		if (!('kind' in outcome)) return { ok: true, response: outcome, retries };
+
+		if (!isRetryable(outcome) || retries >= retryLimit(outcome)) {
+			return { ok: false, failure: outcome, retries };
+		}
+		const delay = retryDelayMs(retries + 1, outcome, now());
+		if (isRateLimited(outcome)) {
+			settings.limiter.blockUntil(now() + delay);
+		} else {
+			await sleep(delay, signal);
+		}
+	}
+}
