@@ -1,0 +1,136 @@
+import { normaliseIdentifier } from '../../nodes/CrustdataContactEnrich/pipeline/normalise';
+
+const HINT = 'Use a profile URL such as https://www.linkedin.com/in/jane-doe.';
+
+describe('normaliseIdentifier: profile URLs', () => {
+	it.each([
+		['the canonical form', 'https://www.linkedin.com/in/jane-doe'],
+		['no scheme, no www', 'linkedin.com/in/jane-doe'],
+		['http', 'http://www.linkedin.com/in/jane-doe'],
+		['a country subdomain', 'https://uk.linkedin.com/in/jane-doe'],
+		['the mobile host', 'https://m.linkedin.com/in/jane-doe'],
+		['a trailing slash', 'https://www.linkedin.com/in/jane-doe/'],
+		['a query string', 'https://www.linkedin.com/in/jane-doe?originalSubdomain=uk&trk=x'],
+		['a fragment', 'https://www.linkedin.com/in/jane-doe#about'],
+		['mixed case', 'HTTPS://WWW.LinkedIn.com/in/Jane-Doe'],
+		['surrounding spaces', '  https://www.linkedin.com/in/jane-doe  '],
+		['a sub-page of the profile', 'https://www.linkedin.com/in/jane-doe/details/experience/'],
+	])('accepts %s', (_label, raw) => {
+		expect(normaliseIdentifier('profileUrl', raw)).toEqual({
+			ok: true,
+			value: 'https://www.linkedin.com/in/jane-doe',
+		});
+	});
+
+	it('keeps non-Latin profile names, percent-encoded once', () => {
+		const encoded = 'https://www.linkedin.com/in/%E6%9D%8E%E5%A8%9C-123';
+		expect(normaliseIdentifier('profileUrl', 'linkedin.com/in/李娜-123')).toEqual({
+			ok: true,
+			value: encoded,
+		});
+		expect(normaliseIdentifier('profileUrl', encoded)).toEqual({ ok: true, value: encoded });
+	});
+
+	it('keeps the case of member ids, which are case-sensitive', () => {
+		expect(normaliseIdentifier('profileUrl', 'linkedin.com/in/ACoAABcDeFgHiJ_kl')).toEqual({
+			ok: true,
+			value: 'https://www.linkedin.com/in/ACoAABcDeFgHiJ_kl',
+		});
+	});
+
+	it.each([
+		[
+			'a company page',
+			'https://www.linkedin.com/company/acme',
+			`it is a LinkedIn company page, not a person's profile. ${HINT}`,
+		],
+		[
+			'a post',
+			'https://www.linkedin.com/posts/jane_activity-1',
+			`it is a LinkedIn post, not a person's profile. ${HINT}`,
+		],
+		[
+			'a feed update',
+			'https://www.linkedin.com/feed/update/urn:li:activity:1',
+			`it is a LinkedIn post, not a person's profile. ${HINT}`,
+		],
+		[
+			'an old /pub/ address',
+			'https://www.linkedin.com/pub/jane-doe/1/2/3',
+			`it is an old-style public profile address (/pub/…), not a person's profile. ${HINT}`,
+		],
+		['the home page', 'https://www.linkedin.com', `it has no profile path. ${HINT}`],
+		[
+			'/in/ without a name',
+			'https://www.linkedin.com/in/',
+			`it is not a LinkedIn profile URL, not a person's profile. ${HINT}`,
+		],
+		['another site', 'https://example.com/in/jane-doe', `it is not a LinkedIn URL. ${HINT}`],
+		[
+			'a look-alike host',
+			'https://linkedin.com.evil.example/in/jane',
+			`it is not a LinkedIn URL. ${HINT}`,
+		],
+		['a bare name', 'jane-doe', `it is not a LinkedIn URL. ${HINT}`],
+		[
+			'an email address',
+			'jane@acme.com',
+			'it is an email address. Set "Identify By" to "Business Email" to look up emails',
+		],
+		[
+			'a name with a dot',
+			'linkedin.com/in/jane.doe',
+			`its profile name may only hold letters, digits and hyphens. ${HINT}`,
+		],
+		[
+			'broken URL encoding',
+			'linkedin.com/in/%E6%9D',
+			`its profile name is not valid URL encoding. ${HINT}`,
+		],
+		[
+			'a very long string',
+			`https://www.linkedin.com/in/${'a'.repeat(3000)}`,
+			'it is longer than 2048 characters',
+		],
+		['an empty string', '', `it is not a LinkedIn URL. ${HINT}`],
+	])('rejects %s', (_label, raw, reason) => {
+		expect(normaliseIdentifier('profileUrl', raw)).toEqual({ ok: false, reason });
+	});
+});
+
+describe('normaliseIdentifier: business emails', () => {
+	it.each([
+		['a plain address', 'jane@acme.com', 'jane@acme.com'],
+		['mixed case and spaces', '  Jane.Doe@ACME.com ', 'jane.doe@acme.com'],
+		['a mailto: link', 'mailto:Jane@acme.com', 'jane@acme.com'],
+		['a plus address', 'jane+crm@acme.co.uk', 'jane+crm@acme.co.uk'],
+	])('accepts %s', (_label, raw, value) => {
+		expect(normaliseIdentifier('businessEmail', raw)).toEqual({ ok: true, value });
+	});
+
+	it.each([
+		[
+			'a profile URL',
+			'https://www.linkedin.com/in/jane-doe',
+			'it is a URL. Set "Identify By" to "Profile URL" to look up LinkedIn profiles',
+		],
+		[
+			'a missing domain',
+			'jane@',
+			'it is not a valid email address. Use an address such as jane@acme.com',
+		],
+		[
+			'no @',
+			'jane.acme.com',
+			'it is not a valid email address. Use an address such as jane@acme.com',
+		],
+		[
+			'non-Latin text',
+			'李娜@例子.公司',
+			'it is not a valid email address. Use an address such as jane@acme.com',
+		],
+		['an over-long address', `${'a'.repeat(250)}@acme.com`, 'it is longer than 254 characters'],
+	])('rejects %s', (_label, raw, reason) => {
+		expect(normaliseIdentifier('businessEmail', raw)).toEqual({ ok: false, reason });
+	});
+});
