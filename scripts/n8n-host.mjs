@@ -230,7 +230,8 @@ export function n8nEnv(host, ctx, extra = {}) {
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_LOG_LEVEL: 'warn',
+		// `n8n execute` prints its JSON through the logger at level info.
+		N8N_LOG_LEVEL: 'info',
 		N8N_HIDE_USAGE_PAGE: 'true',
 		...extra,
 	};
@@ -378,30 +379,39 @@ export async function importWorkflow(host, ctx, workflows) {
 	return list.map((w) => w.id);
 }
 
-/** The JSON document that follows n8n's log lines in `--rawOutput` mode, if any. */
+/**
+ * The run data n8n prints among its log lines: `JSON.stringify(data, null, 2)`, so a `{` alone
+ * on a line up to a `}` alone on a line (after a successful run, and after "Execution was NOT
+ * successful" too). Undefined when there is none.
+ */
 export function parseRawOutput(stdout) {
 	const lines = stdout.split('\n');
-	for (let i = 0; i < lines.length; i++) {
-		if (!/^[[{]/.test(lines[i])) continue;
-		try {
-			return JSON.parse(lines.slice(i).join('\n'));
-		} catch {
-			// A log line that happens to start with a bracket: keep looking.
+	for (let start = lines.indexOf('{'); start >= 0; start = lines.indexOf('{', start + 1)) {
+		for (let end = lines.length - 1; end > start; end--) {
+			if (lines[end] !== '}') continue;
+			try {
+				return JSON.parse(lines.slice(start, end + 1).join('\n'));
+			} catch {
+				// Not this pair of braces: try a shorter span.
+			}
 		}
 	}
 	return undefined;
 }
 
 /**
- * `n8n execute --id=<id> --rawOutput`. Resolves with { code, data, output } where data is
- * the parsed run data (undefined when n8n printed none, e.g. on a failed run) and output is
- * everything n8n printed, with secrets redacted.
+ * `n8n execute --id=<id> --rawOutput`. Resolves with { code, data, output, secretsPrinted }:
+ * data is the parsed run data (n8n prints it after a failed run too; undefined when there is
+ * none), output everything n8n printed, with secrets redacted.
  */
 export async function executeWorkflow(host, ctx, id, options) {
 	const result = await runN8n(host, ctx, ['execute', `--id=${id}`, '--rawOutput'], options);
+	const printed = `${result.stdout}\n${result.stderr}`;
 	return {
 		code: result.code,
-		data: parseRawOutput(result.stdout),
-		output: redact(ctx, `${result.stdout}\n${result.stderr}`),
+		data: parseRawOutput(redact(ctx, result.stdout)),
+		output: redact(ctx, printed),
+		/** How many of the context's secrets n8n printed (the secrets themselves are never returned). */
+		secretsPrinted: ctx.secrets.filter((secret) => secret && printed.includes(secret)).length,
 	};
 }

@@ -49,7 +49,12 @@ export async function setUp(name, { simulator = {}, credentials = [] } = {}) {
 		sim,
 		credential: (credentialName) => credentialsByName[credentialName],
 		importWorkflows: (workflows) => importWorkflow(host, ctx, workflows),
-		execute: (id) => executeWorkflow(host, ctx, id),
+		/** Run a workflow; n8n's output is kept in the user folder for a look after a failure. */
+		async execute(id) {
+			const result = await executeWorkflow(host, ctx, id);
+			fs.writeFileSync(path.join(userFolder, `execution-${id}.log`), result.output);
+			return result;
+		},
 		async tearDown() {
 			await sim.close();
 		},
