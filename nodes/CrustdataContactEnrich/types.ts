@@ -62,3 +62,55 @@ export const MATCH_TYPE: Record<IdentifierType, string> = {
 	profileUrl: 'professional_network_profile_url',
 	businessEmail: 'business_email',
 };
+
+// Batch Contact Enrich (asynchronous): its own `fields` vocabulary and job shapes.
+
+export type BatchField =
+	| 'business_email'
+	| 'personal_contact_info'
+	| 'personal_contact_info.personal_emails'
+	| 'personal_contact_info.phone_numbers';
+
+export interface BatchSubmitBody {
+	professional_network_profile_urls: string[];
+	fields: BatchField[];
+	verified?: boolean;
+}
+
+export type BatchStatus = 'pending' | 'processing' | 'completed' | 'failed';
+
+/** `GET /batch/{batch_id}`, as far as the node reads it. */
+export interface BatchJob {
+	batch_id: string;
+	status: BatchStatus;
+	identifier_count?: number | null;
+	result_count?: number | null;
+	download_url?: string | null;
+	download_urls?: string[] | null;
+	error_message?: string | null;
+	[key: string]: unknown;
+}
+
+/** One row of a results file: the documented envelope, or the flat row one client saw. */
+export interface BatchRecord {
+	original_identifier?: string;
+	professional_network_url?: string;
+	internal_id?: number | string | null;
+	person_id?: number | string | null;
+	data?: BatchContactData | null;
+	business_email?: EmailRecord[] | null;
+	personal_contact_info?: BatchPersonalContactInfo | null;
+	[key: string]: unknown;
+}
+
+export interface BatchContactData {
+	business_email?: EmailRecord[] | null;
+	personal_contact_info?: BatchPersonalContactInfo | null;
+	[key: string]: unknown;
+}
+
+export interface BatchPersonalContactInfo {
+	personal_emails?: EmailRecord[] | null;
+	phone_numbers?: string[] | null;
+	[key: string]: unknown;
+}

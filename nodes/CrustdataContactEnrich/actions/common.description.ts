@@ -23,6 +23,7 @@ export const identifierProperties: INodeProperties[] = [
 		],
 		default: 'profileUrl',
 		description: 'What the input items hold to find each person by',
+		displayOptions: { show: { operation: ['enrich'] } },
 	},
 	{
 		displayName: 'Profile URLs',
@@ -33,7 +34,20 @@ export const identifierProperties: INodeProperties[] = [
 		placeholder: 'e.g. {{ $json.linkedin_url }}',
 		description:
 			'LinkedIn profile URLs of the people to enrich, such as https://www.linkedin.com/in/jane-doe: one URL, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
-		displayOptions: { show: { identifyBy: ['profileUrl'] } },
+		displayOptions: { show: { operation: ['enrich'], identifyBy: ['profileUrl'] } },
+	},
+	// The same parameter for Bulk Enrich, which takes profile URLs only: a second definition
+	// because display conditions cannot say "Enrich by profile URL, or Bulk Enrich".
+	{
+		displayName: 'Profile URLs',
+		name: 'profileUrls',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.linkedin_url }}',
+		description:
+			'LinkedIn profile URLs of the people to enrich, such as https://www.linkedin.com/in/jane-doe: one URL, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
+		displayOptions: { show: { operation: ['bulkEnrich'] } },
 	},
 	{
 		displayName: 'Business Emails',
@@ -44,7 +58,7 @@ export const identifierProperties: INodeProperties[] = [
 		placeholder: 'e.g. {{ $json.email }}',
 		description:
 			'Work email addresses of the people to enrich, such as jane@acme.com: one address, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
-		displayOptions: { show: { identifyBy: ['businessEmail'] } },
+		displayOptions: { show: { operation: ['enrich'], identifyBy: ['businessEmail'] } },
 	},
 ];
 
@@ -77,7 +91,8 @@ export const fieldsProperty: INodeProperties = {
 	default: ['contact.business_emails'],
 	required: true,
 	description:
-		'Which contact data to buy. Each field costs credits per matched person, so choose only what you use.',
+		'Which contact data to buy. Each field costs credits per matched person, so choose only what you use. Bulk Enrich cannot return websites.',
+	displayOptions: { show: { operation: ['enrich', 'bulkEnrich'] } },
 };
 
 export const simplifyProperty: INodeProperties = {
@@ -127,6 +142,16 @@ export const optionsProperty: INodeProperties = {
 				'Drop matches whose confidence score (0 to 1) is below this. Email lookups can return several candidates of lower confidence.',
 		},
 		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollIntervalSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0.1, numberPrecision: 1 },
+			default: 10,
+			description:
+				'How long to wait before the first check of a batch job. Later checks back off up to once a minute; batch jobs usually take 2 to 3 minutes.',
+			displayOptions: { show: { '/operation': ['bulkEnrich', 'getBulkResults'] } },
+		},
+		{
 			displayName: 'Request Timeout (Seconds)',
 			name: 'timeoutSeconds',
 			type: 'number',
@@ -151,6 +176,7 @@ export const optionsProperty: INodeProperties = {
 			default: false,
 			description:
 				'Whether to re-check business emails at request time and return only those that pass (0.5 credit more per person who keeps one)',
+			displayOptions: { show: { '/operation': ['enrich', 'bulkEnrich'] } },
 		},
 	],
 };

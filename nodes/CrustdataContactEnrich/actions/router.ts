@@ -1,7 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as bulkEnrich from './bulkEnrich/bulkEnrich.operation';
 import * as enrich from './enrich/enrich.operation';
+import * as getBulkResults from './getBulkResults/getBulkResults.operation';
 
 type Operation = (
 	this: IExecuteFunctions,
@@ -10,6 +12,8 @@ type Operation = (
 
 const OPERATIONS: Record<string, Operation> = {
 	enrich: enrich.execute,
+	bulkEnrich: bulkEnrich.execute,
+	getBulkResults: getBulkResults.execute,
 };
 
 // Reads `operation` once and hands the operation every item: batching spans items.

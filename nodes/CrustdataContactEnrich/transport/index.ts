@@ -12,6 +12,12 @@ export interface CrustdataRequest {
 	method: IHttpRequestMethods;
 	path: string;
 	body?: IDataObject;
+	/**
+	 * Whether a 429 is retried here. A batch submit's 429 means the account's active jobs are at
+	 * their limit: its caller waits for a job to finish instead.
+	 * @default true
+	 */
+	retryRateLimited?: boolean;
 }
 
 export interface CrustdataResponse {
@@ -138,6 +144,9 @@ export async function crustdataApiRequest(
 		if (!('kind' in outcome)) return { ok: true, response: outcome, retries };
 
 		if (!isRetryable(outcome) || retries >= retryLimit(outcome)) {
+			return { ok: false, failure: outcome, retries };
+		}
+		if (request.retryRateLimited === false && isRateLimited(outcome)) {
 			return { ok: false, failure: outcome, retries };
 		}
 		const delay = retryDelayMs(retries + 1, outcome, now());
