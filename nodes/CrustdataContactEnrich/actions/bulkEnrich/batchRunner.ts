@@ -118,7 +118,6 @@ export class BatchRunner {
 			if (batchId !== undefined) {
 				this.result.submitted.set(batchId, urls);
 				this.active.push(batchId);
-				this.stats.sent += urls.length;
 				continue;
 			}
 			const failure: RequestFailure = answer.ok
