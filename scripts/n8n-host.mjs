@@ -229,6 +229,7 @@ export function n8nEnv(host, ctx, extra = {}) {
 		N8N_RUNNERS_BROKER_PORT: String(ctx.brokerPort),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		// `n8n execute` prints its JSON through the logger at level info.
 		N8N_LOG_LEVEL: 'info',

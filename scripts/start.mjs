@@ -1,0 +1,227 @@
+// `npm start`: a real n8n with this package installed, ready to open in a browser.
+//
+// deps → build → n8n host (once per lockfile, with progress) → the Crustdata simulator in this
+// process (or the real API when CRUSTDATA_API_KEY is set) → the package, a ready credential and
+// the example workflows in a persistent user folder (.n8n-demo/) → `n8n start` on
+// 127.0.0.1:$N8N_PORT (5678). Ctrl-C stops n8n (its whole process group) and the simulator.
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ensureDeps } from './ensure-deps.mjs';
+import {
+	createUserFolder,
+	ensureHost,
+	freePort,
+	importCredential,
+	importWorkflow,
+	installPackage,
+	n8nEnv,
+	ROOT,
+} from './n8n-host.mjs';
+import { build } from './steps.mjs';
+
+const USER_FOLDER = path.resolve(process.env.N8N_DEMO_FOLDER || path.join(ROOT, '.n8n-demo'));
+const N8N_PORT = Number(process.env.N8N_PORT || 5678);
+const EXAMPLES_DIR = path.join(ROOT, 'examples');
+const DEMO_WORKFLOW = path.join(ROOT, 'scripts', 'demo-workflow.json');
+// The examples refer to this credential id; every reference is pointed at the imported one.
+const CREDENTIAL_ID = 'crustdataSim01';
+const CREDENTIAL_TYPE = 'crustdataContactApi';
+const SIMULATOR_KEY = 'test-key';
+
+const say = (line = '') => console.log(line);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function portInUse(port) {
+	return new Promise((resolve) => {
+		const socket = net.connect({ port, host: '127.0.0.1' });
+		socket.once('connect', () => (socket.destroy(), resolve(true)));
+		socket.once('error', () => resolve(false));
+	});
+}
+
+/** The simulator in this process, or the real API: what the credential points at. */
+async function apiTarget() {
+	const apiKey = process.env.CRUSTDATA_API_KEY;
+	if (apiKey) {
+		const baseUrl = process.env.CRUSTDATA_BASE_URL || 'https://api.crustdata.com';
+		return { name: 'Crustdata', apiKey, baseUrl, describe: `the real Crustdata API at ${baseUrl} (key from CRUSTDATA_API_KEY)` };
+	}
+	const { startSimulator } = await import('../simulator/index.mjs');
+	const port = Number(process.env.CRUSTDATA_SIM_PORT || 0) || (await freePort());
+	const simulator = await startSimulator({ port, keys: { [SIMULATOR_KEY]: {} }, latencyMs: 150 });
+	return {
+		name: 'Crustdata (simulator)',
+		apiKey: SIMULATOR_KEY,
+		baseUrl: simulator.url,
+		simulator,
+		describe: `the Crustdata simulator at ${simulator.url} (15 requests a minute, like the real API)`,
+	};
+}
+
+/** The example workflows (or the demo one), with their credential references pointed at ours. */
+function demoWorkflows(credentialName) {
+	const files = fs.existsSync(EXAMPLES_DIR)
+		? fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(EXAMPLES_DIR, f))
+		: [DEMO_WORKFLOW];
+	return files.map((file) => {
+		const workflow = JSON.parse(fs.readFileSync(file, 'utf8'));
+		for (const node of workflow.nodes ?? []) {
+			if (node.credentials?.[CREDENTIAL_TYPE]) node.credentials[CREDENTIAL_TYPE] = { id: CREDENTIAL_ID, name: credentialName };
+		}
+		return { ...workflow, active: false };
+	});
+}
+
+/**
+ * Import the workflows only when they (or the credential they use) changed since the last
+ * start, so edits made in the editor survive a restart until the examples change.
+ */
+async function importDemoWorkflows(host, ctx, workflows) {
+	const stamp = path.join(USER_FOLDER, '.imported-workflows');
+	const hash = createHash('sha256').update(JSON.stringify(workflows)).digest('hex');
+	if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return false;
+	await importWorkflow(host, ctx, workflows);
+	fs.writeFileSync(stamp, hash);
+	return true;
+}
+
+/** A login for the instance owner, made once per user folder and printed at every start. */
+function ownerAccount() {
+	const file = path.join(USER_FOLDER, '.demo-owner.json');
+	if (!fs.existsSync(file)) {
+		const password = `Demo-${randomBytes(6).toString('hex')}-1`;
+		const owner = { email: 'demo@example.com', firstName: 'Demo', lastName: 'User', password };
+		fs.writeFileSync(file, JSON.stringify(owner, null, 2), { mode: 0o600 });
+	}
+	return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+async function waitForHealth(child, url, timeoutMs = 180_000) {
+	const started = Date.now();
+	while (Date.now() - started < timeoutMs) {
+		if (child.exitCode !== null || child.signalCode !== null) throw new Error('n8n exited while starting (see its output above)');
+		try {
+			const res = await fetch(`${url}/healthz`);
+			if (res.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await sleep(1000);
+	}
+	throw new Error(`n8n did not answer ${url}/healthz within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * n8n 2.x has no way to skip the owner account: set one up so the editor opens to a login.
+ * /healthz answers before the REST routes are mounted, so a 404 means "not yet".
+ */
+async function setUpOwner(url, owner, timeoutMs = 120_000) {
+	const started = Date.now();
+	for (;;) {
+		const res = await fetch(`${url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(owner),
+		});
+		if (res.ok) return 'created';
+		const text = await res.text();
+		if (/already/i.test(text)) return 'exists';
+		if (res.status !== 404 || Date.now() - started > timeoutMs) {
+			throw new Error(`setting up the demo owner failed (${res.status}): ${text.slice(0, 300)}`);
+		}
+		await sleep(1000);
+	}
+}
+
+// What this script started, so that stop() can end exactly that.
+const running = { n8n: undefined, simulator: undefined, stopping: false };
+
+async function stop(reason, exitCode = 0) {
+	if (running.stopping) return;
+	running.stopping = true;
+	say(`\n[start] ${reason}: stopping what npm start started`);
+	const { n8n } = running;
+	if (n8n && n8n.exitCode === null && n8n.signalCode === null) {
+		const exited = new Promise((resolve) => n8n.once('close', resolve));
+		try {
+			process.kill(-n8n.pid, 'SIGTERM');
+		} catch {}
+		const timer = setTimeout(() => {
+			try {
+				process.kill(-n8n.pid, 'SIGKILL');
+			} catch {}
+		}, 15_000);
+		await exited;
+		clearTimeout(timer);
+	}
+	if (n8n) {
+		// The task runner shares n8n's process group: make sure nothing of it stays.
+		try {
+			process.kill(-n8n.pid, 'SIGKILL');
+		} catch {}
+	}
+	await running.simulator?.close();
+	process.exit(exitCode);
+}
+
+async function main() {
+	const started = Date.now();
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
+	if (await portInUse(N8N_PORT)) {
+		throw new Error(`port ${N8N_PORT} is in use on 127.0.0.1: stop what runs there, or set N8N_PORT`);
+	}
+	ensureDeps();
+	await build();
+	say('\n[start] n8n host');
+	const host = await ensureHost();
+
+	const target = await apiTarget();
+	running.simulator = target.simulator;
+	say(`\n[start] user folder ${path.relative(ROOT, USER_FOLDER) || USER_FOLDER}`);
+	const ctx = await createUserFolder(USER_FOLDER, { brokerPort: await freePort() });
+	installPackage(USER_FOLDER, { log: say });
+	await importCredential(host, ctx, {
+		id: CREDENTIAL_ID,
+		name: target.name,
+		type: CREDENTIAL_TYPE,
+		data: { apiKey: target.apiKey, baseUrl: target.baseUrl },
+	});
+	say(`[start] credential "${target.name}" → ${target.describe}`);
+	const workflows = demoWorkflows(target.name);
+	const imported = await importDemoWorkflows(host, ctx, workflows);
+	say(`[start] ${imported ? 'imported' : 'kept'} ${workflows.length} workflow(s): ${workflows.map((w) => `"${w.name}"`).join(', ')}`);
+
+	const url = `http://127.0.0.1:${N8N_PORT}`;
+	say(`\n[start] n8n start on ${url}`);
+	const n8n = spawn(host.node, [host.n8n, 'start'], {
+		cwd: USER_FOLDER,
+		env: n8nEnv(host, ctx, { N8N_PORT: String(N8N_PORT), N8N_HOST: '127.0.0.1', N8N_SECURE_COOKIE: 'false' }),
+		stdio: ['ignore', 'inherit', 'inherit'],
+		detached: true, // its own process group, so stopping it takes the task runner along
+	});
+	running.n8n = n8n;
+	n8n.once('close', (code) => {
+		if (!running.stopping) stop(`n8n exited (${code})`, 1);
+	});
+	await waitForHealth(n8n, url);
+	const owner = ownerAccount();
+	await setUpOwner(url, owner);
+
+	say('');
+	say('='.repeat(72));
+	say(`n8n is ready (${((Date.now() - started) / 1000).toFixed(0)} s): open ${url}`);
+	say(`  sign in as   ${owner.email}   password ${owner.password}`);
+	say(`  credential   "${target.name}" → ${target.describe}`);
+	say('  workflows    Overview → the "Crustdata: …" workflows; open one and click "Execute workflow"');
+	if (target.simulator) say('  real API     stop, then CRUSTDATA_API_KEY=<your key> npm start');
+	say('Press Ctrl-C to stop n8n and the simulator.');
+	say('='.repeat(72));
+}
+
+main().catch((error) => {
+	console.error(`\n[start] ${error.message}`);
+	stop('error', 1);
+});
