@@ -13,8 +13,8 @@ const MAX_EMAIL_LENGTH = 254;
 const LINKEDIN_URL =
 	/^(?:https?:\/\/)?(?:[a-z0-9-]+\.)?linkedin\.com(?::\d+)?(\/[^?#]*)?(?:[?#].*)?$/i;
 // LinkedIn custom profile addresses: letters of any script, digits, hyphens (3–100 characters;
-// older ones can be shorter). Member ids (ACoAA…) also use underscores.
-const PROFILE_SLUG = /^[\p{L}\p{M}\p{N}_-]{2,100}$/u;
+// older ones can be shorter, so no minimum is enforced). Member ids (ACoAA…) also use underscores.
+const PROFILE_SLUG = /^[\p{L}\p{M}\p{N}_-]{1,100}$/u;
 // Member ids are case-sensitive; custom addresses are not.
 const MEMBER_ID = /^ACo[A-Za-z0-9_-]{10,}$/;
 
