@@ -46,7 +46,7 @@ function strings(values: unknown): string[] {
 function simplifyMatch(
 	identifier: string,
 	match: EnrichMatch,
-	rank: number,
+	rank: number | null,
 	options: ShapeOptions,
 ): IDataObject {
 	const contact = match.person_data.contact ?? {};
@@ -56,7 +56,7 @@ function simplifyMatch(
 	return {
 		identifier,
 		identifierType: options.identifierType,
-		matched: true,
+		matched: rank !== null,
 		matchRank: rank,
 		personId: match.person_data.crustdata_person_id ?? null,
 		confidence: match.confidence_score,
@@ -73,25 +73,8 @@ function simplifyMatch(
 	};
 }
 
-function simplifyUnmatched(identifier: string, options: ShapeOptions): IDataObject {
-	return {
-		identifier,
-		identifierType: options.identifierType,
-		matched: false,
-		matchRank: null,
-		personId: null,
-		confidence: null,
-		businessEmail: null,
-		businessEmailStatus: null,
-		personalEmail: null,
-		phoneNumber: null,
-		businessEmails: [],
-		personalEmails: [],
-		phoneNumbers: [],
-		websites: [],
-		businessEmailsMessage: null,
-	};
-}
+// An identifier nobody matched: the same fields as a match, all empty, so downstream mappings hold.
+const NO_MATCH: EnrichMatch = { confidence_score: null, person_data: {} };
 
 /** The output json objects for one identifier's answer: one per kept match, or one unmatched. */
 export function shapeEntry(
@@ -106,7 +89,7 @@ export function shapeEntry(
 		if (!options.includeUnmatched) return [];
 		return [
 			options.simplify
-				? simplifyUnmatched(identifier, options)
+				? simplifyMatch(identifier, NO_MATCH, null, options)
 				: { matched_on: entry.matched_on, match_type: entry.match_type, matches: [] },
 		];
 	}
