@@ -416,3 +416,42 @@ export async function executeWorkflow(host, ctx, id, options) {
 		secretsPrinted: ctx.secrets.filter((secret) => secret && printed.includes(secret)).length,
 	};
 }
+
+/**
+ * `n8n execute-batch`: several workflows in one n8n process (one start-up instead of one per
+ * workflow). Resolves with { code, output, secretsPrinted, results } where results maps each id
+ * to { status: 'success'|'warning'|'error', error, data } and data is the run data n8n saved as
+ * a snapshot (successful runs only). No retries: a retried run would buy its contacts again.
+ */
+export async function executeBatch(host, ctx, ids, options) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-batch-'));
+	const summaryFile = path.join(dir, 'summary.json');
+	try {
+		const result = await runN8n(
+			host,
+			ctx,
+			['execute-batch', `--ids=${ids.join(',')}`, '--retries=0', `--snapshot=${dir}`, `--output=${summaryFile}`],
+			options,
+		);
+		const printed = `${result.stdout}\n${result.stderr}`;
+		const summary = fs.existsSync(summaryFile) ? JSON.parse(redact(ctx, fs.readFileSync(summaryFile, 'utf8'))) : {};
+		const results = new Map();
+		for (const id of ids) {
+			const execution = (summary.executions ?? []).find((e) => String(e.workflowId) === String(id));
+			const snapshot = path.join(dir, `${id}-snapshot.json`);
+			results.set(id, {
+				status: execution?.executionStatus ?? 'missing',
+				error: execution?.error,
+				data: fs.existsSync(snapshot) ? JSON.parse(redact(ctx, fs.readFileSync(snapshot, 'utf8'))) : undefined,
+			});
+		}
+		return {
+			code: result.code,
+			output: redact(ctx, printed),
+			secretsPrinted: ctx.secrets.filter((secret) => secret && printed.includes(secret)).length,
+			results,
+		};
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}

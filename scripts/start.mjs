@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ensureDeps } from './ensure-deps.mjs';
+import { CREDENTIAL_TYPE, exampleWorkflows } from './examples.mjs';
 import {
 	createUserFolder,
 	ensureHost,
@@ -24,11 +25,8 @@ import { build } from './steps.mjs';
 
 const USER_FOLDER = path.resolve(process.env.N8N_DEMO_FOLDER || path.join(ROOT, '.n8n-demo'));
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
-const EXAMPLES_DIR = path.join(ROOT, 'examples');
-const DEMO_WORKFLOW = path.join(ROOT, 'scripts', 'demo-workflow.json');
 // The examples refer to this credential id; every reference is pointed at the imported one.
 const CREDENTIAL_ID = 'crustdataSim01';
-const CREDENTIAL_TYPE = 'crustdataContactApi';
 const SIMULATOR_KEY = 'test-key';
 
 const say = (line = '') => console.log(line);
@@ -59,20 +57,6 @@ async function apiTarget() {
 		simulator,
 		describe: `the Crustdata simulator at ${simulator.url} (15 requests a minute, like the real API)`,
 	};
-}
-
-/** The example workflows (or the demo one), with their credential references pointed at ours. */
-function demoWorkflows(credentialName) {
-	const files = fs.existsSync(EXAMPLES_DIR)
-		? fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(EXAMPLES_DIR, f))
-		: [DEMO_WORKFLOW];
-	return files.map((file) => {
-		const workflow = JSON.parse(fs.readFileSync(file, 'utf8'));
-		for (const node of workflow.nodes ?? []) {
-			if (node.credentials?.[CREDENTIAL_TYPE]) node.credentials[CREDENTIAL_TYPE] = { id: CREDENTIAL_ID, name: credentialName };
-		}
-		return { ...workflow, active: false };
-	});
 }
 
 /**
@@ -190,7 +174,7 @@ async function main() {
 		data: { apiKey: target.apiKey, baseUrl: target.baseUrl },
 	});
 	say(`[start] credential "${target.name}" → ${target.describe}`);
-	const workflows = demoWorkflows(target.name);
+	const workflows = exampleWorkflows({ id: CREDENTIAL_ID, name: target.name });
 	const imported = await importDemoWorkflows(host, ctx, workflows);
 	say(`[start] ${imported ? 'imported' : 'kept'} ${workflows.length} workflow(s): ${workflows.map((w) => `"${w.name}"`).join(', ')}`);
 

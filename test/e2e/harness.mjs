@@ -6,6 +6,7 @@ import path from 'node:path';
 import {
 	createUserFolder,
 	ensureHost,
+	executeBatch,
 	executeWorkflow,
 	importCredential,
 	importWorkflow,
@@ -53,6 +54,12 @@ export async function setUp(name, { simulator = {}, credentials = [] } = {}) {
 		async execute(id) {
 			const result = await executeWorkflow(host, ctx, id);
 			fs.writeFileSync(path.join(userFolder, `execution-${id}.log`), result.output);
+			return result;
+		},
+		/** Run several workflows in one n8n process (successful runs come with their data). */
+		async executeBatch(ids) {
+			const result = await executeBatch(host, ctx, ids);
+			fs.writeFileSync(path.join(userFolder, `execute-batch-${ids.length}.log`), result.output);
 			return result;
 		},
 		async tearDown() {
