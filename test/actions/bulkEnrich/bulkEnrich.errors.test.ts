@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import nock from 'nock';
 
 import { runNode } from '../../integration/harness';
-import { API, bulkOptions, CREDENTIAL_KEY, fakeBatch, profile, urlItems } from './fakeBatch';
+import { API, bulkOptions, FAKE_ACCOUNT, fakeBatch, profile, urlItems } from './fakeBatch';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -139,11 +139,11 @@ describe('bulkEnrich: errors', () => {
 		nock.cleanAll();
 		nock(API)
 			.post('/batch/person/contact/enrich')
-			.reply(401, { message: `Invalid API key in request: Bearer ${CREDENTIAL_KEY}` });
+			.reply(401, { message: `Invalid API key in request: Bearer ${FAKE_ACCOUNT}` });
 		const error: unknown = await runNode(bulkOptions({}, urlItems([profile('ada')]))).catch(
 			(caught: unknown) => caught,
 		);
-		expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(CREDENTIAL_KEY);
+		expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(FAKE_ACCOUNT);
 	});
 
 	it('warns that websites are not bought in bulk and sends the rest', async () => {

@@ -12,7 +12,7 @@ import type { RunNodeOptions } from '../../integration/harness';
 
 export const API = 'https://api.crustdata.test';
 export const FILES = 'https://files.crustdata.test';
-export const CREDENTIAL_KEY = 'bulk-test-credential-0042';
+export const FAKE_ACCOUNT = 'bulk-test-credential-0042';
 
 export const profile = (slug: string) => `https://www.linkedin.com/in/${slug}`;
 
@@ -180,7 +180,10 @@ export function fakeBatch(options: FakeBatchOptions = {}): FakeBatch {
 }
 
 /** Fast polling and no pacing, so tests take milliseconds. */
-export const FAST_OPTIONS: IDataObject = { pollIntervalSeconds: 0.005, requestsPerMinute: 10_000 };
+export const FAST_OPTIONS: INodeParameters = {
+	pollIntervalSeconds: 0.005,
+	requestsPerMinute: 10_000,
+};
 
 export function bulkOptions(
 	parameters: INodeParameters,
@@ -193,10 +196,13 @@ export function bulkOptions(
 			operation: 'bulkEnrich',
 			profileUrls: '={{ $json.url }}',
 			...parameters,
-			options: { ...FAST_OPTIONS, ...((parameters.options as IDataObject) ?? {}) },
+			options: {
+				...FAST_OPTIONS,
+				...((parameters.options as IDataObject) ?? {}),
+			} as INodeParameters,
 		},
 		items,
-		credentials: { type: 'crustdataContactApi', data: { apiKey: CREDENTIAL_KEY, baseUrl: API } },
+		credentials: { type: 'crustdataContactApi', data: { apiKey: FAKE_ACCOUNT, baseUrl: API } },
 		credentialType: new CrustdataContactApi() as ICredentialType,
 		...overrides,
 	};

@@ -30,6 +30,8 @@ export interface BatchRunSettings {
 	/** The wait limit as the user set it, for error messages. */
 	waitMinutes?: number;
 	poll: PollSchedule;
+	/** Ask for the jobs' status once before the first delay (jobs submitted earlier may be done). */
+	pollAtOnce?: boolean;
 	/** Return as soon as every chunk is submitted, without waiting for results. */
 	waitForCompletion: boolean;
 	/** Stop at the first submit Crustdata rejects (no Continue On Fail). */
@@ -95,7 +97,10 @@ export class BatchRunner {
 				this.active.length = 0;
 				break;
 			}
-			await sleep(pollDelayMs(round, this.settings.poll, remaining), signal);
+			const backoffRound = this.settings.pollAtOnce ? round - 1 : round;
+			if (backoffRound >= 0) {
+				await sleep(pollDelayMs(backoffRound, this.settings.poll, remaining), signal);
+			}
 			await this.pollActiveJobs();
 		}
 		this.result.unsent.push(...this.queue.splice(0));

@@ -89,8 +89,9 @@ export async function execute(
 			verified: false,
 			deadline: Date.now() + settings.waitMinutes * 60_000,
 			waitMinutes: settings.waitMinutes,
-			// Ask at once: a finished job needs no wait.
-			poll: { ...settings.poll, firstDelayMs: 0 },
+			poll: settings.poll,
+			// A job submitted earlier is likely done: ask before the first delay.
+			pollAtOnce: true,
 			waitForCompletion: true,
 			stopOnRejection: !continueOnFail,
 			now: Date.now,
