@@ -16,7 +16,8 @@ export class CrustdataContactEnrich implements INodeType {
 		icon: { light: 'file:../../icons/crustdata.svg', dark: 'file:../../icons/crustdata.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["identifyBy"]}}',
+		subtitle:
+			'={{ $parameter["operation"] === "enrich" ? "Enrich by " + ($parameter["identifyBy"] === "businessEmail" ? "Business Email" : "Profile URL") : $parameter["operation"] === "bulkEnrich" ? "Bulk Enrich (Async)" : "Get Bulk Results" }}',
 		description:
 			'Find business emails, personal emails, phone numbers and websites for LinkedIn profiles or business emails with Crustdata',
 		defaults: { name: 'Crustdata Contact Enrich' },
