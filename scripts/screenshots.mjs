@@ -11,8 +11,9 @@
 //   docs/images/example-workflow.png  example 1 on the canvas after the run, with item counts
 //   docs/images/example-output.png    the output of example 1's last node, ready for a CRM
 //
-// Environment: N8N_URL (default http://127.0.0.1:5678), N8N_OWNER_EMAIL and
-// N8N_OWNER_PASSWORD (the owner to create or log in as), SCREENSHOTS_DIR (default docs/images).
+// Environment: N8N_URL (default http://127.0.0.1:5678); N8N_OWNER_EMAIL and N8N_OWNER_PASSWORD
+// (default: the demo owner `npm start` keeps in .n8n-demo/.demo-owner.json, or N8N_DEMO_FOLDER);
+// SCREENSHOTS_DIR (default docs/images).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,12 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const N8N_URL = (process.env.N8N_URL ?? 'http://127.0.0.1:5678').replace(/\/+$/, '');
-const OWNER = {
-	email: process.env.N8N_OWNER_EMAIL ?? 'owner@example.com',
-	password: process.env.N8N_OWNER_PASSWORD ?? 'Crustdata-Screens-2026',
-	firstName: 'Ada',
-	lastName: 'Owner',
-};
+const OWNER = ownerAccount();
 const OUT_DIR = path.resolve(ROOT, process.env.SCREENSHOTS_DIR ?? 'docs/images');
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -50,6 +46,22 @@ const EXAMPLE = {
 };
 
 const log = (line) => console.log(`[screenshots] ${line}`);
+
+/**
+ * Who to log in as: N8N_OWNER_EMAIL/N8N_OWNER_PASSWORD, else the demo owner `npm start` made
+ * (kept in its user folder), else an owner this script sets up on a fresh instance.
+ */
+function ownerAccount() {
+	const fallback = { email: 'owner@example.com', password: 'Crustdata-Screens-2026', firstName: 'Ada', lastName: 'Owner' };
+	const demoFile = path.join(path.resolve(process.env.N8N_DEMO_FOLDER || path.join(ROOT, '.n8n-demo')), '.demo-owner.json');
+	const demo = fs.existsSync(demoFile) ? JSON.parse(fs.readFileSync(demoFile, 'utf8')) : {};
+	return {
+		...fallback,
+		...demo,
+		...(process.env.N8N_OWNER_EMAIL && { email: process.env.N8N_OWNER_EMAIL }),
+		...(process.env.N8N_OWNER_PASSWORD && { password: process.env.N8N_OWNER_PASSWORD }),
+	};
+}
 
 function run(command, args, options = {}) {
 	log(`${command} ${args.join(' ')}`);
@@ -147,10 +159,31 @@ async function closeNodePanel(page) {
 	await page.locator('[data-test-id="ndv"]').first().waitFor({ state: 'hidden' });
 }
 
-async function shoot(page, file) {
+/** `clip`: a region of the page; without it, the whole viewport. */
+async function shoot(page, file, clip) {
 	const target = path.join(OUT_DIR, file);
-	await page.screenshot({ path: target });
+	await page.screenshot({ path: target, ...(clip && { clip }) });
 	log(`saved ${path.relative(ROOT, target)}`);
+}
+
+/**
+ * The canvas region that holds every node and sticky note. Node labels hang below a node's
+ * box and the last output's "+" sticks out on the right, hence the wider margins there.
+ */
+async function canvasContentBox(page, margin = { left: 48, top: 48, right: 140, bottom: 96 }) {
+	const boxes = await page
+		.locator('[data-test-id="canvas-node"], [data-test-id="sticky"]')
+		.evaluateAll((elements) =>
+			elements.map((element) => {
+				const { left, top, right, bottom } = element.getBoundingClientRect();
+				return { left, top, right, bottom };
+			}),
+		);
+	const left = Math.max(0, Math.min(...boxes.map((b) => b.left)) - margin.left);
+	const top = Math.max(0, Math.min(...boxes.map((b) => b.top)) - margin.top);
+	const right = Math.min(VIEWPORT.width, Math.max(...boxes.map((b) => b.right)) + margin.right);
+	const bottom = Math.min(VIEWPORT.height, Math.max(...boxes.map((b) => b.bottom)) + margin.bottom);
+	return { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 async function main() {
@@ -189,7 +222,7 @@ async function main() {
 		await dismissOverlays(page);
 		await page.locator('[data-test-id="zoom-to-fit"]').click();
 		await page.waitForTimeout(800);
-		await shoot(page, 'example-workflow.png');
+		await shoot(page, 'example-workflow.png', await canvasContentBox(page));
 
 		// Input as the lead table, output as JSON: the emails and their status are in view.
 		await openNodePanel(page, EXAMPLE.crustdataNode, { input: 'table', output: 'json' });
