@@ -52,8 +52,16 @@ const log = (line) => console.log(`[screenshots] ${line}`);
  * (kept in its user folder), else an owner this script sets up on a fresh instance.
  */
 function ownerAccount() {
-	const fallback = { email: 'owner@example.com', password: 'Crustdata-Screens-2026', firstName: 'Ada', lastName: 'Owner' };
-	const demoFile = path.join(path.resolve(process.env.N8N_DEMO_FOLDER || path.join(ROOT, '.n8n-demo')), '.demo-owner.json');
+	const fallback = {
+		email: 'owner@example.com',
+		password: 'Crustdata-Screens-2026',
+		firstName: 'Ada',
+		lastName: 'Owner',
+	};
+	const demoFile = path.join(
+		path.resolve(process.env.N8N_DEMO_FOLDER || path.join(ROOT, '.n8n-demo')),
+		'.demo-owner.json',
+	);
 	const demo = fs.existsSync(demoFile) ? JSON.parse(fs.readFileSync(demoFile, 'utf8')) : {};
 	return {
 		...fallback,
@@ -66,13 +74,16 @@ function ownerAccount() {
 function run(command, args, options = {}) {
 	log(`${command} ${args.join(' ')}`);
 	const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
 }
 
 function ensureChromium() {
 	if (fs.existsSync(CHROMIUM)) return;
 	if (process.getuid?.() !== 0) {
-		throw new Error(`${CHROMIUM} is missing: install it with "sudo apt-get update && sudo apt-get install -y chromium"`);
+		throw new Error(
+			`${CHROMIUM} is missing: install it with "sudo apt-get update && sudo apt-get install -y chromium"`,
+		);
 	}
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	run('apt-get', ['update'], { env });
@@ -131,16 +142,20 @@ async function findExampleWorkflow(request) {
 	const { name } = JSON.parse(fs.readFileSync(path.join(ROOT, EXAMPLE.file), 'utf8'));
 	const list = await (await request.get(`${N8N_URL}/rest/workflows`)).json();
 	const found = (list.data ?? []).find((workflow) => workflow.name === name);
-	if (!found) throw new Error(`example 1 ("${name}") is not in this n8n: "npm start" imports examples/`);
+	if (!found)
+		throw new Error(`example 1 ("${name}") is not in this n8n: "npm start" imports examples/`);
 	return found.id;
 }
 
-const canvasNode = (page, name) => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+const canvasNode = (page, name) =>
+	page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 
 /** Close whatever n8n pops up over the editor (surveys, "what's new", toasts). */
 async function dismissOverlays(page) {
 	for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
-	await page.locator('.el-notification .el-notification__closeBtn').evaluateAll((buttons) => buttons.forEach((b) => b.click()));
+	await page
+		.locator('.el-notification .el-notification__closeBtn')
+		.evaluateAll((buttons) => buttons.forEach((b) => b.click()));
 }
 
 /** Open a node's panel; `input`/`output` pick how each side shows its data (schema, table, json). */
@@ -148,8 +163,12 @@ async function openNodePanel(page, name, { input, output } = {}) {
 	await canvasNode(page, name).dblclick();
 	const ndv = page.locator('[data-test-id="ndv"]').first();
 	await ndv.waitFor({ state: 'visible' });
-	for (const [panel, mode] of [['ndv-input-panel', input], ['output-panel', output]]) {
-		if (mode) await ndv.locator(`[data-test-id="${panel}"] [data-test-id="radio-button-${mode}"]`).click();
+	for (const [panel, mode] of [
+		['ndv-input-panel', input],
+		['output-panel', output],
+	]) {
+		if (mode)
+			await ndv.locator(`[data-test-id="${panel}"] [data-test-id="radio-button-${mode}"]`).click();
 	}
 	await page.waitForTimeout(800);
 }
