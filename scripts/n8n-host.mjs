@@ -327,7 +327,7 @@ export function installPackage(userFolder, { tarball, log = () => {} } = {}) {
 	return target;
 }
 
-function writeTemp(ctx, name, value) {
+function writeTemp(name, value) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
 	const file = path.join(dir, name);
 	fs.writeFileSync(file, JSON.stringify(value), { mode: 0o600 });
@@ -353,7 +353,7 @@ export async function importCredential(host, ctx, credentials) {
 		data: c.data,
 	}));
 	for (const c of list) if (c.data?.apiKey) ctx.secrets.push(c.data.apiKey);
-	const tmp = writeTemp(ctx, 'credentials.json', list);
+	const tmp = writeTemp('credentials.json', list);
 	try {
 		await runN8nChecked(host, ctx, ['import:credentials', `--input=${tmp.file}`]);
 	} finally {
@@ -371,7 +371,7 @@ export async function importWorkflow(host, ctx, workflows) {
 		...w,
 		id: w.id ?? n8nId(w.name),
 	}));
-	const tmp = writeTemp(ctx, 'workflows.json', list);
+	const tmp = writeTemp('workflows.json', list);
 	try {
 		await runN8nChecked(host, ctx, ['import:workflow', `--input=${tmp.file}`]);
 	} finally {

@@ -158,7 +158,8 @@ async function main() {
 		throw new Error(`port ${N8N_PORT} is in use on 127.0.0.1: stop what runs there, or set N8N_PORT`);
 	}
 	ensureDeps();
-	await build();
+	// --no-build: the caller has just built (the e2e test of this script does).
+	if (!process.argv.includes('--no-build')) await build();
 	say('\n[start] n8n host');
 	const host = await ensureHost();
 
@@ -187,6 +188,7 @@ async function main() {
 		detached: true, // its own process group, so stopping it takes the task runner along
 	});
 	running.n8n = n8n;
+	say(`[start] n8n pid ${n8n.pid}`);
 	n8n.once('close', (code) => {
 		if (!running.stopping) stop(`n8n exited (${code})`, 1);
 	});
