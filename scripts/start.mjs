@@ -59,6 +59,12 @@ async function apiTarget() {
 	};
 }
 
+/** N8N_* settings the user gave (N8N_LOG_LEVEL, say), except the two this script owns. */
+function userN8nSettings() {
+	const owned = new Set(['N8N_USER_FOLDER', 'N8N_ENCRYPTION_KEY']);
+	return Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('N8N_') && !owned.has(key)));
+}
+
 /**
  * Import the workflows only when they (or the credential they use) changed since the last
  * start, so edits made in the editor survive a restart until the examples change.
@@ -183,7 +189,7 @@ async function main() {
 	say(`\n[start] n8n start on ${url}`);
 	const n8n = spawn(host.node, [host.n8n, 'start'], {
 		cwd: USER_FOLDER,
-		env: n8nEnv(host, ctx, { N8N_PORT: String(N8N_PORT), N8N_HOST: '127.0.0.1', N8N_SECURE_COOKIE: 'false' }),
+		env: n8nEnv(host, ctx, { ...userN8nSettings(), N8N_PORT: String(N8N_PORT), N8N_HOST: '127.0.0.1', N8N_SECURE_COOKIE: 'false' }),
 		stdio: ['ignore', 'inherit', 'inherit'],
 		detached: true, // its own process group, so stopping it takes the task runner along
 	});
