@@ -53,13 +53,30 @@ export function e2eFiles() {
 }
 
 /**
+ * Start installing the n8n host now, to overlap its cold install (minutes, mostly disk and
+ * network) with other work. Returns a function that waits for it; a failure surfaces there,
+ * never as an unhandled rejection.
+ */
+export function startHostInstall() {
+	const settled = ensureHost().then(
+		(host) => ({ host }),
+		(error) => ({ error }),
+	);
+	return async () => {
+		const { host, error } = await settled;
+		if (error) throw error;
+		return host;
+	};
+}
+
+/**
  * Ensure the n8n host (with visible progress), then run the e2e tests with node's test runner
  * under this Node (20); the tests start n8n under the host's Node 24. Counts come from a TAP
  * copy of the report while the spec report goes to the terminal.
  */
-export async function runE2E() {
+export async function runE2E(waitForHost = ensureHost) {
 	console.log('\n[e2e] n8n host');
-	await ensureHost();
+	await waitForHost();
 	console.log('\n[e2e] end-to-end tests in a real n8n');
 	const tap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-report-')), 'report.tap');
 	const code = await run(process.execPath, [
