@@ -14,7 +14,8 @@ const LINKEDIN_URL =
 	/^(?:https?:\/\/)?(?:[a-z0-9-]+\.)?linkedin\.com(?::\d+)?(\/[^?#]*)?(?:[?#].*)?$/i;
 // LinkedIn custom profile addresses: letters of any script, digits, hyphens (3–100 characters;
 // older ones can be shorter, so no minimum is enforced). Member ids (ACoAA…) also use underscores.
-const PROFILE_SLUG = /^[\p{L}\p{M}\p{N}_-]{1,100}$/u;
+const PROFILE_SLUG = /^[\p{L}\p{M}\p{N}_-]+$/u;
+const MAX_SLUG_LENGTH = 100;
 // Member ids are case-sensitive; custom addresses are not.
 const MEMBER_ID = /^ACo[A-Za-z0-9_-]{10,}$/;
 
@@ -45,9 +46,16 @@ function slugFromPath(path: string): NormaliseResult {
 	}
 	let decoded: string;
 	try {
-		decoded = decodeURIComponent(slug);
+		// NFC: one name typed with composed or decomposed accents (ü or u + ¨) is one identifier.
+		decoded = decodeURIComponent(slug).normalize('NFC');
 	} catch {
 		return { ok: false, reason: `its profile name is not valid URL encoding. ${PROFILE_URL_HINT}` };
+	}
+	if ([...decoded].length > MAX_SLUG_LENGTH) {
+		return {
+			ok: false,
+			reason: `its profile name is longer than ${MAX_SLUG_LENGTH} characters. ${PROFILE_URL_HINT}`,
+		};
 	}
 	if (!PROFILE_SLUG.test(decoded)) {
 		return {

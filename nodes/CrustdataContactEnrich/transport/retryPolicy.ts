@@ -60,15 +60,20 @@ function headerValue(headers: ResponseHeaders, name: string): string | undefined
 	return Array.isArray(value) ? value[0] : value;
 }
 
+/** `retry-after` (seconds or a date) in ms, when the server sent one. */
+export function retryAfterMs(headers: ResponseHeaders, nowMs: number): number | undefined {
+	const retryAfter = headerValue(headers, 'retry-after');
+	if (retryAfter === undefined || retryAfter.trim() === '') return undefined;
+	const seconds = Number(retryAfter);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(retryAfter);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
 /** What the server asked for, in ms: `retry-after` (seconds or a date), else `x-ratelimit-reset` (seconds). */
 export function serverWaitMs(headers: ResponseHeaders, nowMs: number): number | undefined {
-	const retryAfter = headerValue(headers, 'retry-after');
-	if (retryAfter !== undefined && retryAfter.trim() !== '') {
-		const seconds = Number(retryAfter);
-		if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-		const date = Date.parse(retryAfter);
-		if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
-	}
+	const retryAfter = retryAfterMs(headers, nowMs);
+	if (retryAfter !== undefined) return retryAfter;
 	const reset = Number(headerValue(headers, 'x-ratelimit-reset'));
 	if (headerValue(headers, 'x-ratelimit-reset') !== undefined && Number.isFinite(reset)) {
 		return Math.max(0, reset * 1000);
@@ -87,7 +92,15 @@ export function retryDelayMs(
 	nowMs: number,
 	random: () => number = Math.random,
 ): number {
-	const asked = failure.kind === 'status' ? serverWaitMs(failure.headers, nowMs) : undefined;
+	// Every answer carries `x-ratelimit-reset`, the time until the sliding window's oldest request
+	// leaves it (up to 60 s): a reason to wait after a 429, not after a 5xx. `retry-after` is
+	// honoured on any status.
+	const asked =
+		failure.kind !== 'status'
+			? undefined
+			: isRateLimited(failure)
+				? serverWaitMs(failure.headers, nowMs)
+				: retryAfterMs(failure.headers, nowMs);
 	if (asked !== undefined) return Math.min(asked, MAX_SERVER_WAIT_MS) + Math.round(random() * 250);
 	const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (retry - 1));
 	return Math.round(ceiling / 2 + random() * (ceiling / 2));
