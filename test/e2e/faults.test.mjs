@@ -1,14 +1,13 @@
 // The fault matrix of "Nothing lost, nothing bought twice", inside a real n8n: every fault the
 // simulator can inject, each in its own branch, with "Continue (using error output)".
 //
-// Four workflows run at once in four `n8n execute` processes (n8n runs the branches of one
-// workflow one after the other, so the cases that wait out every retry get their own process):
+// Six workflows run at once in six `n8n execute` processes (n8n runs the branches of one
+// workflow one after the other, so each case that waits out every retry gets its own process):
 // - Fast: 429 storms, one 500, one time-out, one dropped connection, malformed JSON, a short 200,
-//   a 404, 402 in the middle of a run, the key revoked in the middle of a run, and last the 402
-//   again without Continue On Fail (the run stops there).
-// - Slow A: 500 until the retries run out; the connection dropped on every try.
-// - Slow B: 429 until the retries run out.
-// - Slow C: a time-out (Request Timeout 1 s) on every try.
+//   a 404, 402 in the middle of a run, the key revoked in the middle of a run.
+// - Broke: 402 in the middle of a run without Continue On Fail (the run stops there).
+// - Down, Cut, Throttled, Hung: 500 until the retries run out; the connection dropped on every
+//   try; 429 until the retries run out; a time-out (Request Timeout 1 s) on every try.
 //
 // Most failing branches use the same 28 items (see splitItems): their 28 distinct profiles go out
 // in two requests, and the fault is pinned to the second one by identifier, so the first request
@@ -17,8 +16,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { executeWorkflow, freePort } from '../../scripts/n8n-host.mjs';
-import { enrichRequests, explain, nodeOutput, pairedIndices, setUp, WorkflowBuilder } from './harness.mjs';
+import {
+	enrichRequests,
+	executeConcurrently,
+	explain,
+	nodeOutput,
+	pairedIndices,
+	setUp,
+	WorkflowBuilder,
+} from './harness.mjs';
 
 // Distinctive keys, and distinct first two letters: the simulator logs keys as `<2 letters>***`.
 const KEYS = {
@@ -35,7 +41,10 @@ const pad = (n) => String(n).padStart(2, '0');
 
 /** 28 items: 0–26 one profile each, item 27 item 3's profile and one of its own. */
 function splitItems(prefix) {
-	const items = Array.from({ length: 27 }, (_, k) => ({ itemId: `${prefix}#${k}`, url: url(`${prefix}-${pad(k)}`) }));
+	const items = Array.from({ length: 27 }, (_, k) => ({
+		itemId: `${prefix}#${k}`,
+		url: url(`${prefix}-${pad(k)}`),
+	}));
 	items.push({ itemId: `${prefix}#27`, url: [items[3].url, url(`${prefix}-27`)] });
 	return items;
 }
@@ -52,7 +61,8 @@ const MESSAGES = {
 		'Crustdata answered 200 but the body is not valid JSON; the request was not sent again, because it may already have been billed',
 	short:
 		'Crustdata answered 2 of the 3 identifiers in one request and left this one out; it was not sent again, because the request may already have been billed. Run the item again to retry it.',
-	credits: 'The Crustdata account is out of credits (402): add credits, then run the workflow again',
+	credits:
+		'The Crustdata account is out of credits (402): add credits, then run the workflow again',
 	revoked: 'Crustdata rejected the API key (401): check the API key in the Crustdata credential',
 	exhausted500: 'Crustdata had a server error (500) after 4 retries: try again later',
 	exhausted429:
@@ -72,7 +82,8 @@ function requestsOf(sim, prefix) {
 function assertNoResend(requests) {
 	const bought = new Set();
 	for (const r of requests) {
-		for (const id of r.identifiers ?? []) assert.ok(!bought.has(id), `${id} was sent again after a 200`);
+		for (const id of r.identifiers ?? [])
+			assert.ok(!bought.has(id), `${id} was sent again after a 200`);
 		if (r.status === 200) r.identifiers.forEach((id) => bought.add(id));
 	}
 }
@@ -85,20 +96,39 @@ function assertNoResend(requests) {
 function assertSplitOutputs(result, prefix, items, failedIds, message, { httpCode, extra } = {}) {
 	const ok = nodeOutput(result, `${prefix} Crustdata`, 0);
 	const failed = nodeOutput(result, `${prefix} Crustdata`, 1);
-	const wantOk = items.flatMap((item, i) => idsOf(item).filter((id) => !failedIds.includes(id)).map((id) => `${i} ${id}`));
-	assert.deepEqual(ok.map((o) => `${pairedIndices(o).join('+')} ${o.json.identifier}`), wantOk);
-	assert.ok(ok.every((o) => o.json.matched === true && o.json.businessEmail), 'a success item without its match');
+	const wantOk = items.flatMap((item, i) =>
+		idsOf(item)
+			.filter((id) => !failedIds.includes(id))
+			.map((id) => `${i} ${id}`),
+	);
+	assert.deepEqual(
+		ok.map((o) => `${pairedIndices(o).join('+')} ${o.json.identifier}`),
+		wantOk,
+	);
+	assert.ok(
+		ok.every((o) => o.json.matched === true && o.json.businessEmail),
+		'a success item without its match',
+	);
 	const wantFailed = items
 		.map((item, i) => [i, idsOf(item).filter((id) => failedIds.includes(id))])
 		.filter(([, ids]) => ids.length > 0);
 	assert.deepEqual(
-		failed.map((o) => [pairedIndices(o), o.json.error, o.json.details.identifiers, o.json.details.httpCode]),
+		failed.map((o) => [
+			pairedIndices(o),
+			o.json.error,
+			o.json.details.identifiers,
+			o.json.details.httpCode,
+		]),
 		wantFailed.map(([i, ids]) => [[i], message, ids, httpCode]),
 	);
 	for (const o of failed) {
 		// n8n merges the paired input item's fields into each error item.
 		const input = items[pairedIndices(o)[0]];
-		assert.deepEqual(o.json, { ...input, error: o.json.error, details: o.json.details }, 'error item merged with the wrong input');
+		assert.deepEqual(
+			o.json,
+			{ ...input, error: o.json.error, details: o.json.details },
+			'error item merged with the wrong input',
+		);
 		if (extra) extra(o.json);
 	}
 	// Downstream nodes on both outputs resolve $('<prefix> Input').item to the right item.
@@ -113,8 +143,23 @@ function assertSplitOutputs(result, prefix, items, failedIds, message, { httpCod
 	);
 }
 
-/** Statuses of each request (null: no answer) and the identifiers it carried. */
+/** [identifiers carried, status (null: no answer)] of each request. */
 const shape = (requests) => requests.map((r) => [r.identifiers.length, r.status]);
+
+/**
+ * The requests of a splitItems(prefix) branch, per batch of identifiers: `first` (profiles
+ * 00–24) and `second` (25–27), each in arrival order. Batches may go out concurrently, so only
+ * the order within one batch is asserted.
+ */
+function batches(sim, prefix) {
+	const all = requestsOf(sim, prefix);
+	const first = all.filter((r) => r.identifiers.includes(url(`${prefix}-00`)));
+	const second = all.filter((r) => r.identifiers.includes(url(`${prefix}-26`)));
+	assert.equal(first.length + second.length, all.length, 'a request outside both batches');
+	for (const r of first) assert.deepEqual(r.identifiers, first[0].identifiers);
+	for (const r of second) assert.deepEqual([...r.identifiers].sort(), secondRequest(prefix));
+	return { all, first, second };
+}
 
 /** Every file n8n wrote in the user folder (its database, event logs, config), without the package. */
 function userFolderFiles(dir) {
@@ -125,23 +170,12 @@ function userFolderFiles(dir) {
 	});
 }
 
-/** `n8n execute` beside other runs on the same user folder: each needs its own task-broker port. */
-async function executeAlongside(env, id) {
-	const ctx = { ...env.ctx, brokerPort: await freePort() };
-	const result = await executeWorkflow(env.host, ctx, id, { timeoutMs: 240_000 });
-	fs.writeFileSync(path.join(env.ctx.userFolder, `execution-${id}.log`), result.output);
-	return result;
-}
-
 describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 	let env;
 	let fast;
-	let slowA;
-	let slowB;
-	let slowC;
+	const runs = {};
 	let revokedAt;
 	const items = {};
-	const secondsTaken = {};
 
 	before(async () => {
 		env = await setUp('faults', {
@@ -158,8 +192,12 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 			credentials: Object.entries(KEYS).map(([name, apiKey]) => ({ name, apiKey })),
 		});
 		const { sim } = env;
-		const fault = (prefix, k, spec) => sim.addFault({ identifier: url(`${prefix}-${pad(k)}`), ...spec });
-		const errorOutput = (prefix) => ({ onError: 'continueErrorOutput', after: { 0: `${prefix} OK`, 1: `${prefix} Failed` } });
+		const fault = (prefix, k, spec) =>
+			sim.addFault({ identifier: url(`${prefix}-${pad(k)}`), ...spec });
+		const errorOutput = (prefix) => ({
+			onError: 'continueErrorOutput',
+			after: { 0: `${prefix} OK`, 1: `${prefix} Failed` },
+		});
 		const params = (options = {}) => ({
 			identifyBy: 'profileUrl',
 			profileUrls: '={{ $json.url }}',
@@ -179,8 +217,16 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 		// x-ratelimit-reset 2 s alone), the second once.
 		const fastWf = new WorkflowBuilder('E2E faults fast');
 		branch(fastWf, 'Storm', splitItems('fx-storm'));
-		fault('fx-storm', 0, { kind: 'status', status: 429, headers: { 'retry-after': '1', 'x-ratelimit-reset': '1' } });
-		fault('fx-storm', 0, { kind: 'status', status: 429, headers: { 'retry-after': '', 'x-ratelimit-reset': '2' } });
+		fault('fx-storm', 0, {
+			kind: 'status',
+			status: 429,
+			headers: { 'retry-after': '1', 'x-ratelimit-reset': '1' },
+		});
+		fault('fx-storm', 0, {
+			kind: 'status',
+			status: 429,
+			headers: { 'retry-after': '', 'x-ratelimit-reset': '2' },
+		});
 		fault('fx-storm', 26, { kind: 'status', status: 429, resetSeconds: 1 });
 		branch(fastWf, 'Flaky', smallItems('fx-flaky'));
 		fault('fx-flaky', 0, { kind: 'status', status: 500 });
@@ -198,72 +244,82 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 		// Revoked: the first request is held 1.5 s after it passed auth; the key goes meanwhile.
 		branch(fastWf, 'Revoked', splitItems('fx-revoked'), { key: 'revoked' });
 		fault('fx-revoked', 0, { kind: 'delay', ms: 1500 });
-		// Last, because it stops the run: 402 in the middle, without Continue On Fail.
-		branch(fastWf, 'Broke', splitItems('fx-broke'), { key: 'broke', stop: true });
+		// 402 in the middle, without Continue On Fail: a workflow of its own, because it stops the
+		// run, and n8n may cut the run data it prints after a failed run short when it is large.
+		const brokeWf = new WorkflowBuilder('E2E faults Broke');
+		branch(brokeWf, 'Broke', splitItems('fx-broke'), { key: 'broke', stop: true });
 
-		const slowAWf = new WorkflowBuilder('E2E faults slow A');
-		branch(slowAWf, 'Down', splitItems('fx-down'), { key: 'slow' });
-		fault('fx-down', 26, { kind: 'status', status: 500, times: Infinity });
-		branch(slowAWf, 'Cut', splitItems('fx-cut'), { key: 'slow' });
-		fault('fx-cut', 26, { kind: 'drop', times: Infinity });
-
-		const slowBWf = new WorkflowBuilder('E2E faults slow B');
-		branch(slowBWf, 'Throttled', splitItems('fx-throttled'), { key: 'slow' });
-		fault('fx-throttled', 26, { kind: 'status', status: 429, resetSeconds: 1, times: Infinity });
-		const slowCWf = new WorkflowBuilder('E2E faults slow C');
-		branch(slowCWf, 'Hung', splitItems('fx-hung'), { key: 'slow', options: { timeoutSeconds: 1 } });
-		fault('fx-hung', 26, { kind: 'timeout', times: Infinity });
-
-		const ids = await env.importWorkflows([fastWf, slowAWf, slowBWf, slowCWf].map((wf) => wf.toJSON()));
+		// One workflow per case that waits out every retry, each in its own n8n process.
+		const slowWf = (prefix, spec, options) => {
+			const wf = new WorkflowBuilder(`E2E faults ${prefix}`);
+			branch(wf, prefix, splitItems(`fx-${prefix.toLowerCase()}`), { key: 'slow', options });
+			fault(`fx-${prefix.toLowerCase()}`, 26, { ...spec, times: Infinity });
+			return wf;
+		};
+		const workflows = {
+			fast: fastWf,
+			Broke: brokeWf,
+			Down: slowWf('Down', { kind: 'status', status: 500 }),
+			Cut: slowWf('Cut', { kind: 'drop' }),
+			Throttled: slowWf('Throttled', { kind: 'status', status: 429, resetSeconds: 1 }),
+			Hung: slowWf('Hung', { kind: 'timeout' }, { timeoutSeconds: 1 }),
+		};
+		const ids = await env.importWorkflows(Object.values(workflows).map((wf) => wf.toJSON()));
 
 		const revoker = setInterval(() => {
-			const held = sim.log.find((e) => e.fault === 'delay' && e.identifiers?.includes(url('fx-revoked-00')));
+			const held = sim.log.find(
+				(e) => e.fault === 'delay' && e.identifiers?.includes(url('fx-revoked-00')),
+			);
 			if (held && revokedAt === undefined) {
 				sim.revokeKey(KEYS.revoked);
 				revokedAt = held.seq;
 			}
 		}, 10);
-		const timed = async (name, id) => {
-			const started = Date.now();
-			const result = await executeAlongside(env, id);
-			secondsTaken[name] = (Date.now() - started) / 1000;
-			return result;
-		};
 		try {
-			[fast, slowA, slowB, slowC] = await Promise.all(['fast', 'slowA', 'slowB', 'slowC'].map((name, i) => timed(name, ids[i])));
+			const results = await executeConcurrently(env, ids);
+			Object.keys(workflows).forEach((name, i) => (runs[name] = results[i]));
 		} finally {
 			clearInterval(revoker);
 		}
-		process.stderr.write(`[faults] n8n execute seconds: ${JSON.stringify(secondsTaken)}\n`);
-		assert.equal(slowA.code, 0, `slow A failed: ${explain(slowA)}`);
-		assert.equal(slowB.code, 0, `slow B failed: ${explain(slowB)}`);
-		assert.equal(slowC.code, 0, `slow C failed: ${explain(slowC)}`);
-		assert.ok(fast.data, `the fast run printed no run data: ${explain(fast)}`);
+		const seconds = Object.fromEntries(
+			Object.entries(runs).map(([name, run]) => [name, run.seconds]),
+		);
+		process.stderr.write(`[faults] n8n execute seconds: ${JSON.stringify(seconds)}\n`);
+		fast = runs.fast;
+		for (const [name, run] of Object.entries(runs)) {
+			if (name !== 'Broke') assert.equal(run.code, 0, `${name} failed: ${explain(run)}`);
+		}
+		assert.ok(runs.Broke.data, `the Broke run printed no run data: ${explain(runs.Broke)}`);
 	});
 
 	after(async () => {
-		if (process.env.FAULTS_DUMP) fs.writeFileSync(process.env.FAULTS_DUMP, JSON.stringify(env?.sim.log.map((e) => ({ ...e, n: e.identifiers?.length, identifiers: e.identifiers?.[0] }))));
 		await env?.tearDown();
 	});
 
 	describe('retried until it works: every result, each identifier bought once', () => {
 		it('429 storm: waits what retry-after, then x-ratelimit-reset, asks, and resends only the refused request', () => {
-			const requests = requestsOf(env.sim, 'fx-storm');
-			assert.deepEqual(shape(requests), [
+			const { all: requests, first, second } = batches(env.sim, 'fx-storm');
+			assert.deepEqual(shape(first), [
 				[25, 429],
 				[25, 429],
 				[25, 200],
+			]);
+			assert.deepEqual(shape(second), [
 				[3, 429],
 				[3, 200],
 			]);
-			assert.deepEqual(requests[1].identifiers, requests[0].identifiers);
-			assert.deepEqual(requests[2].identifiers, requests[0].identifiers);
-			assert.deepEqual(requests[3].identifiers, secondRequest('fx-storm'));
-			assert.deepEqual(requests[4].identifiers, secondRequest('fx-storm'));
-			const gap = (a, b) => requests[b].at - requests[a].at;
-			assert.ok(gap(0, 1) >= 1000 && gap(0, 1) < 2500, `retry-after 1 s, retried after ${gap(0, 1)} ms`);
-			assert.ok(gap(1, 2) >= 2000 && gap(1, 2) < 3500, `x-ratelimit-reset 2 s, retried after ${gap(1, 2)} ms`);
-			assert.ok(gap(3, 4) >= 1000 && gap(3, 4) < 2500, `retry-after 1 s, retried after ${gap(3, 4)} ms`);
+			const gap = (list, a, b) => list[b].at - list[a].at;
+			for (const [list, a, b, seconds, header] of [
+				[first, 0, 1, 1, 'retry-after'],
+				[first, 1, 2, 2, 'x-ratelimit-reset'],
+				[second, 0, 1, 1, 'retry-after'],
+			]) {
+				const ms = gap(list, a, b);
+				assert.ok(
+					ms >= seconds * 1000 && ms < seconds * 1000 + 1500,
+					`${header} ${seconds} s, retried after ${ms} ms`,
+				);
+			}
 			assertNoResend(requests);
 			assertSplitOutputs(fast, 'Storm', items.Storm, [], undefined);
 		});
@@ -289,53 +345,72 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 
 	describe('answered but unusable: not resent (it may be billed), only its items fail', () => {
 		it('malformed JSON in a 200: the three items of that request become error items', () => {
-			const requests = requestsOf(env.sim, 'fx-malformed');
-			assert.deepEqual(shape(requests), [
-				[25, 200],
-				[3, 200],
-			]);
-			assert.equal(requests[1].fault, 'malformed');
+			const { all: requests, first, second } = batches(env.sim, 'fx-malformed');
+			assert.deepEqual([shape(first), shape(second)], [[[25, 200]], [[3, 200]]]);
+			assert.equal(second[0].fault, 'malformed');
 			assertNoResend(requests);
-			assertSplitOutputs(fast, 'Malformed', items.Malformed, secondRequest('fx-malformed'), MESSAGES.malformed, { httpCode: '200' });
+			assertSplitOutputs(
+				fast,
+				'Malformed',
+				items.Malformed,
+				secondRequest('fx-malformed'),
+				MESSAGES.malformed,
+				{ httpCode: '200' },
+			);
 		});
 
 		it('a 200 with fewer entries than identifiers: only the identifier left out fails', () => {
-			const requests = requestsOf(env.sim, 'fx-short');
-			assert.deepEqual(shape(requests), [
-				[25, 200],
-				[3, 200],
-			]);
-			assert.equal(requests[1].fault, 'short');
+			const { all: requests, first, second } = batches(env.sim, 'fx-short');
+			assert.deepEqual([shape(first), shape(second)], [[[25, 200]], [[3, 200]]]);
+			assert.equal(second[0].fault, 'short');
 			assertNoResend(requests);
 			// Item 27 gets its match for item 3's profile on the success output and the error for the other.
 			assertSplitOutputs(fast, 'Short', items.Short, [url('fx-short-27')], MESSAGES.short);
 		});
 
 		it('a 404 for a whole request: no match for its identifiers, not an error, not retried', () => {
-			const requests = requestsOf(env.sim, 'fx-missing');
-			assert.deepEqual(shape(requests), [
-				[25, 200],
-				[3, 404],
-			]);
+			const { all: requests, first, second } = batches(env.sim, 'fx-missing');
+			assert.deepEqual([shape(first), shape(second)], [[[25, 200]], [[3, 404]]]);
 			const output = nodeOutput(fast, 'Missing Crustdata', 0);
-			const want = items.Missing.flatMap((item, i) => idsOf(item).map((id) => `${i} ${id} ${!secondRequest('fx-missing').includes(id)}`));
-			assert.deepEqual(output.map((o) => `${pairedIndices(o).join('+')} ${o.json.identifier} ${o.json.matched}`), want);
+			const want = items.Missing.flatMap((item, i) =>
+				idsOf(item).map((id) => `${i} ${id} ${!secondRequest('fx-missing').includes(id)}`),
+			);
+			assert.deepEqual(
+				output.map((o) => `${pairedIndices(o).join('+')} ${o.json.identifier} ${o.json.matched}`),
+				want,
+			);
 			assert.deepEqual(nodeOutput(fast, 'Missing Crustdata', 1), []);
 			assert.equal(nodeOutput(fast, 'Missing OK').length, want.length);
 		});
 	});
 
 	describe('refused: never retried, the error names the cause', () => {
+		/**
+		 * With 27 credits, one batch is bought (1 credit per match) and the other refused, once,
+		 * without a retry: the second (3) when the first (25) goes first, as it does today.
+		 */
+		const ranOut = (prefix) => {
+			const { all, first, second } = batches(env.sim, prefix);
+			assert.deepEqual(
+				shape(all)
+					.map(([, status]) => status)
+					.sort(),
+				[200, 402],
+			);
+			return {
+				kept: all.find((r) => r.status === 200),
+				refused: all.find((r) => r.status === 402),
+			};
+		};
+		const insufficient = (kept, refused) =>
+			`Insufficient credits: this request needs ${refused.identifiers.length} credits and ${CREDITS - kept.identifiers.length} remain.`;
+
 		it('402 in the middle of a run: the first 25 are kept, the request that ran out fails', () => {
-			const requests = requestsOf(env.sim, 'fx-credits');
-			assert.deepEqual(shape(requests), [
-				[25, 200],
-				[3, 402],
-			]);
-			assert.equal(env.sim.credits(KEYS.credits), CREDITS - 25);
-			assertSplitOutputs(fast, 'Credits', items.Credits, secondRequest('fx-credits'), MESSAGES.credits, {
+			const { kept, refused } = ranOut('fx-credits');
+			assert.equal(env.sim.credits(KEYS.credits), CREDITS - kept.identifiers.length);
+			assertSplitOutputs(fast, 'Credits', items.Credits, refused.identifiers, MESSAGES.credits, {
 				httpCode: '402',
-				extra: (json) => assert.equal(json.details.description, 'Insufficient credits: this request needs 3 credits and 2 remain.'),
+				extra: (json) => assert.equal(json.details.description, insufficient(kept, refused)),
 			});
 		});
 
@@ -349,70 +424,93 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 					[null, 401],
 				],
 			);
-			assertSplitOutputs(fast, 'Revoked', items.Revoked, secondRequest('fx-revoked'), MESSAGES.revoked, {
-				httpCode: '401',
-				extra: (json) => assert.equal(json.details.description, 'Invalid API key in request'),
-			});
+			assertSplitOutputs(
+				fast,
+				'Revoked',
+				items.Revoked,
+				secondRequest('fx-revoked'),
+				MESSAGES.revoked,
+				{
+					httpCode: '401',
+					extra: (json) => assert.equal(json.details.description, 'Invalid API key in request'),
+				},
+			);
 		});
 
 		it('402 without Continue On Fail: the run stops there, and the error says what was already bought', () => {
-			const requests = requestsOf(env.sim, 'fx-broke');
-			assert.deepEqual(shape(requests), [
-				[25, 200],
-				[3, 402],
-			]);
-			assert.notEqual(fast.code, 0);
-			const error = fast.data.data.resultData.error;
-			assert.equal(fast.data.data.resultData.lastNodeExecuted, 'Broke Crustdata');
+			const { kept, refused } = ranOut('fx-broke');
+			const n = kept.identifiers.length;
+			const broke = runs.Broke;
+			assert.notEqual(broke.code, 0);
+			const error = broke.data.data.resultData.error;
+			assert.equal(broke.data.data.resultData.lastNodeExecuted, 'Broke Crustdata');
 			assert.equal(error.message, MESSAGES.credits);
 			assert.equal(
 				error.description,
-				'Insufficient credits: this request needs 3 credits and 2 remain. 25 identifiers had already been enriched for 25 credits. Set "On Error" to "Continue" in the node\'s settings to keep results that were already paid for when a request fails.',
+				`${insufficient(kept, refused)} ${n} identifiers had already been enriched for ${n} credits. Set "On Error" to "Continue" in the node's settings to keep results that were already paid for when a request fails.`,
 			);
-			assert.equal(nodeOutput(fast, 'Broke Check'), undefined, 'the node after it ran');
+			assert.equal(nodeOutput(broke, 'Broke Check'), undefined, 'the node after it ran');
 		});
 	});
 
 	describe('retries run out: only the items of that request fail', () => {
-		for (const [prefix, slug, run, status, tries, message, httpCode] of [
-			['Down', 'fx-down', () => slowA, 500, 5, MESSAGES.exhausted500, '500'],
-			['Cut', 'fx-cut', () => slowA, null, 5, MESSAGES.dropped, undefined],
-			['Throttled', 'fx-throttled', () => slowB, 429, 11, MESSAGES.exhausted429, '429'],
-			['Hung', 'fx-hung', () => slowC, null, 5, MESSAGES.timedOut, undefined],
+		for (const [prefix, slug, status, tries, message, httpCode] of [
+			['Down', 'fx-down', 500, 5, MESSAGES.exhausted500, '500'],
+			['Cut', 'fx-cut', null, 5, MESSAGES.dropped, undefined],
+			['Throttled', 'fx-throttled', 429, 11, MESSAGES.exhausted429, '429'],
+			['Hung', 'fx-hung', null, 5, MESSAGES.timedOut, undefined],
 		]) {
 			it(`${prefix}: ${message.slice(0, 60)}…`, () => {
-				const requests = requestsOf(env.sim, slug);
-				assert.deepEqual(shape(requests), [[25, 200], ...Array.from({ length: tries }, () => [3, status])]);
-				for (const r of requests.slice(1)) assert.deepEqual(r.identifiers, secondRequest(slug));
+				const { all: requests, first, second } = batches(env.sim, slug);
+				assert.deepEqual(shape(first), [[25, 200]]);
+				assert.deepEqual(
+					shape(second),
+					Array.from({ length: tries }, () => [3, status]),
+				);
 				assertNoResend(requests);
-				assertSplitOutputs(run(), prefix, items[prefix], secondRequest(slug), message, { httpCode });
+				assertSplitOutputs(runs[prefix], prefix, items[prefix], secondRequest(slug), message, {
+					httpCode,
+				});
 			});
 		}
 
 		it('waits about 1, 2, 4, 8 s between 500s, and what the 429 asks (1 s) between 429s', () => {
-			const gaps = (slug) => requestsOf(env.sim, slug).slice(1).map((r, i, all) => (i === 0 ? 0 : r.at - all[i - 1].at)).slice(1);
+			const gaps = (slug) =>
+				batches(env.sim, slug)
+					.second.map((r, i, all) => (i === 0 ? 0 : r.at - all[i - 1].at))
+					.slice(1);
 			const down = gaps('fx-down');
 			[1000, 2000, 4000, 8000].forEach((ceiling, i) => {
-				assert.ok(down[i] >= ceiling / 2 && down[i] <= ceiling + 500, `backoff ${i + 1} was ${down[i]} ms`);
+				assert.ok(
+					down[i] >= ceiling / 2 && down[i] <= ceiling + 500,
+					`backoff ${i + 1} was ${down[i]} ms`,
+				);
 			});
-			for (const gap of gaps('fx-throttled')) assert.ok(gap >= 1000 && gap < 2000, `429 retried after ${gap} ms`);
+			for (const gap of gaps('fx-throttled'))
+				assert.ok(gap >= 1000 && gap < 2000, `429 retried after ${gap} ms`);
 		});
 	});
 
 	describe('the API key', () => {
 		it("is not in n8n's output, logs or run data", () => {
-			for (const run of [fast, slowA, slowB, slowC]) assert.equal(run.secretsPrinted, 0, 'an API key was printed');
+			for (const run of Object.values(runs))
+				assert.equal(run.secretsPrinted, 0, 'an API key was printed');
 			const files = userFolderFiles(env.ctx.userFolder);
-			assert.ok(files.some((f) => f.endsWith('database.sqlite')), 'no database to search');
+			assert.ok(
+				files.some((f) => f.endsWith('database.sqlite')),
+				'no database to search',
+			);
 			for (const file of files) {
 				const bytes = fs.readFileSync(file);
-				for (const key of Object.values(KEYS)) assert.ok(!bytes.includes(key), `a key is in ${path.relative(env.ctx.userFolder, file)}`);
+				for (const key of Object.values(KEYS))
+					assert.ok(!bytes.includes(key), `a key is in ${path.relative(env.ctx.userFolder, file)}`);
 			}
 		});
 
 		it('reached the simulator masked, on every request', () => {
 			const masks = new Set(Object.values(KEYS).map(mask));
-			for (const e of env.sim.log) assert.ok(masks.has(e.key), `request ${e.seq} with key ${e.key}`);
+			for (const e of env.sim.log)
+				assert.ok(masks.has(e.key), `request ${e.seq} with key ${e.key}`);
 		});
 	});
 });

@@ -8,6 +8,7 @@ import {
 	ensureHost,
 	executeBatch,
 	executeWorkflow,
+	freePort,
 	importCredential,
 	importWorkflow,
 	installPackage,
@@ -187,4 +188,22 @@ export function explain(result) {
 	const error = result.data?.data?.resultData?.error;
 	if (error) return `${error.message}${error.description ? ` (${error.description})` : ''}`;
 	return result.output.slice(-2500);
+}
+
+/**
+ * Run several workflows at once, one `n8n execute` process each, on the user folder of `env`
+ * (from setUp); each process gets its own task-broker port. For cases that mostly wait (retry
+ * backoff): n8n runs the branches of one workflow one after the other. Resolves with the results
+ * in the order of `ids`, each with `seconds` (wall time of its process) added.
+ */
+export async function executeConcurrently(env, ids, { timeoutMs = 240_000 } = {}) {
+	return Promise.all(
+		ids.map(async (id) => {
+			const ctx = { ...env.ctx, brokerPort: await freePort() };
+			const started = Date.now();
+			const result = await executeWorkflow(env.host, ctx, id, { timeoutMs });
+			fs.writeFileSync(path.join(env.ctx.userFolder, `execution-${id}.log`), result.output);
+			return { ...result, seconds: (Date.now() - started) / 1000 };
+		}),
+	);
 }
