@@ -58,7 +58,7 @@ const URL_CASES = [
 			error: unreadable(
 				1,
 				'Profile URLs',
-				'the value is a number ("42"), not text or a list of text',
+				'the value is a number (42), not text or a list of text',
 				URL_EXAMPLE,
 			),
 		},
@@ -69,7 +69,7 @@ const URL_CASES = [
 			error: unreadable(
 				2,
 				'Profile URLs',
-				`the value is an object ("{"url":"${url('jane-doe')}"}"), not text or a list of text`,
+				`the value is an object ({"url":"${url('jane-doe')}"}), not text or a list of text`,
 				URL_EXAMPLE,
 			),
 		},
@@ -97,7 +97,7 @@ const URL_CASES = [
 			error: unreadable(
 				11,
 				'Profile URLs',
-				'the list holds a number ("7") where text was expected',
+				'the list holds a number (7) where text was expected',
 				URL_EXAMPLE,
 			),
 		},
@@ -160,7 +160,7 @@ const URL_CASES = [
 			error: unreadable(
 				18,
 				'Profile URLs',
-				'the value is a boolean ("true"), not text or a list of text',
+				'the value is a boolean (true), not text or a list of text',
 				URL_EXAMPLE,
 			),
 		},
@@ -226,7 +226,7 @@ const EMAIL_CASES = [
 			error: unreadable(
 				5,
 				'Business Emails',
-				'the value is a number ("12345"), not text or a list of text',
+				'the value is a number (12345), not text or a list of text',
 				EMAIL_EXAMPLE,
 			),
 		},
@@ -275,7 +275,7 @@ function bigError(i) {
 		return unreadable(
 			i,
 			'Profile URLs',
-			`the value is a number ("${i}"), not text or a list of text`,
+			`the value is a number (${i}), not text or a list of text`,
 			URL_EXAMPLE,
 		);
 	if (kind === 2)

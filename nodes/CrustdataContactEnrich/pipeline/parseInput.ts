@@ -10,6 +10,7 @@ const SEPARATORS = /[\s,;]+/;
 /** Longest value quoted back in an error message, so a huge cell does not flood the UI. */
 export const MAX_QUOTED_LENGTH = 80;
 
+/** A value as an error message shows it: text in quotes, anything else as JSON, cut when long. */
 export function quoteValue(value: unknown): string {
 	let text: string;
 	try {
@@ -18,7 +19,7 @@ export function quoteValue(value: unknown): string {
 		text = String(value);
 	}
 	if (text.length > MAX_QUOTED_LENGTH) text = `${text.slice(0, MAX_QUOTED_LENGTH)}…`;
-	return `"${text}"`;
+	return typeof value === 'string' ? `"${text}"` : text;
 }
 
 function describeType(value: unknown): string {

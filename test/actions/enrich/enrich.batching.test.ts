@@ -74,7 +74,7 @@ describe('enrich: batching across items', () => {
 			],
 			[
 				53,
-				'Item 53: "Profile URLs" cannot be read: the value is a number ("42"), not text or a list of text. Map it to text such as {{ $json.linkedin_url }}.',
+				'Item 53: "Profile URLs" cannot be read: the value is a number (42), not text or a list of text. Map it to text such as {{ $json.linkedin_url }}.',
 			],
 			[
 				54,
