@@ -124,6 +124,22 @@ async function sendOnce(
 }
 
 /**
+ * Waits until the limiter lets one more request go: a timed wait (window, reset, 429) once, or,
+ * while the budget is used up or unknown, until a request in flight answers.
+ */
+async function waitForTurn(limiter: RateLimiter, signal: AbortSignal | undefined): Promise<void> {
+	for (let wait = limiter.delayMs(); wait > 0; wait = limiter.delayMs()) {
+		if (wait === Infinity) {
+			await limiter.whenSettled();
+			continue;
+		}
+		await sleep(wait, signal);
+		// The wait was the one asked for; only a budget used up meanwhile holds this request back.
+		if (limiter.delayMs() !== Infinity) return;
+	}
+}
+
+/**
  * The only caller of httpRequestWithAuthentication: paces every request through the limiter and
  * retries what is safe to retry. Answers below 400 are `ok`; anything else comes back as a failure
  * once its retries are spent, for the caller to pin on exactly the items of this request.
@@ -136,11 +152,20 @@ export async function crustdataApiRequest(
 	const now = settings.now ?? Date.now;
 	const signal = this.getExecutionCancelSignal();
 	for (let retries = 0; ; retries++) {
-		const wait = settings.limiter.delayMs();
-		if (wait > 0) await sleep(wait, signal);
-		settings.limiter.recordRequest();
-		const outcome = await sendOnce(this, request, settings);
-		if ('headers' in outcome) settings.limiter.observe(outcome.headers);
+		// No `await` when the turn is free: a caller launching several requests relies on each
+		// being counted before it returns.
+		if (settings.limiter.delayMs() > 0) await waitForTurn(settings.limiter, signal);
+		const ticket = settings.limiter.recordRequest();
+		let outcome: FullResponse | RequestFailure | undefined;
+		try {
+			outcome = await sendOnce(this, request, settings);
+		} finally {
+			// Frees the slot however the request ended; only a response teaches the budget.
+			settings.limiter.settle(
+				ticket,
+				outcome && 'headers' in outcome ? outcome.headers : undefined,
+			);
+		}
 		if (!('kind' in outcome)) return { ok: true, response: outcome, retries };
 
 		if (!isRetryable(outcome) || retries >= retryLimit(outcome)) {

@@ -20,6 +20,7 @@ import type { RequestFailure } from '../../transport/retryPolicy';
 import type { ContactField, EnrichEntry, EnrichRequestBody, IdentifierType } from '../../types';
 import { IDENTIFIER_BODY_KEY, MATCH_TYPE } from '../../types';
 import { creditsUsed, RunStats, summaryHint } from './runStats';
+import { sendChunks } from './sendChunks';
 
 export interface EnrichSettings {
 	identifierType: IdentifierType;
@@ -156,6 +157,56 @@ async function enrichChunk(
 	return { ok: true, outcomes };
 }
 
+interface EnrichRun {
+	settings: EnrichSettings;
+	transport: TransportSettings & { secret: string };
+	stats: RunStats;
+	owners: Map<string, number[]>;
+	outcomes: Map<string, IdentifierOutcome>;
+}
+
+// Sends every chunk through the pool. A failed request fails exactly its own identifiers with
+// Continue On Fail; without it, the first failure stops new requests and is thrown once the
+// requests in flight have ended (their results count in the "already bought" note).
+async function enrichAll(
+	context: IExecuteFunctions,
+	chunks: string[][],
+	{ settings, transport, stats, owners, outcomes }: EnrichRun,
+): Promise<void> {
+	const continueOnFail = context.continueOnFail();
+	let firstError: NodeApiError | undefined;
+	await sendChunks(chunks, {
+		limiter: transport.limiter,
+		signal: context.getExecutionCancelSignal(),
+		send: async (identifiers) =>
+			await enrichChunk(context, identifiers, settings, transport, stats),
+		onResult: (identifiers, result) => {
+			if (result.ok) {
+				for (const [identifier, outcome] of result.outcomes) outcomes.set(identifier, outcome);
+				return false;
+			}
+			const nodeError = toNodeApiError(context.getNode(), result.failure, {
+				itemIndex: owners.get(identifiers[0])?.[0] ?? 0,
+				retries: result.retries,
+				secret: transport.secret,
+			});
+			if (!continueOnFail) {
+				firstError ??= nodeError;
+				return true;
+			}
+			stats.failedRequests += 1;
+			const failure: FailedRequest = {
+				message: nodeError.message,
+				description: nodeError.description ?? undefined,
+				httpCode: nodeError.httpCode ?? undefined,
+			};
+			for (const identifier of identifiers) outcomes.set(identifier, { kind: 'failed', failure });
+			return false;
+		},
+	});
+	if (firstError) throw withPaidResultsNote(firstError, stats);
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -174,27 +225,7 @@ export async function execute(
 			settings.requestsPerMinute,
 			settings.timeoutMs,
 		);
-		for (const identifiers of chunk(distinct)) {
-			const result = await enrichChunk(this, identifiers, settings, transport, stats);
-			if (result.ok) {
-				for (const [identifier, outcome] of result.outcomes) outcomes.set(identifier, outcome);
-				continue;
-			}
-			const itemIndex = owners.get(identifiers[0])?.[0] ?? 0;
-			const nodeError = toNodeApiError(this.getNode(), result.failure, {
-				itemIndex,
-				retries: result.retries,
-				secret: transport.secret,
-			});
-			if (!continueOnFail) throw withPaidResultsNote(nodeError, stats);
-			stats.failedRequests += 1;
-			const failure: FailedRequest = {
-				message: nodeError.message,
-				description: nodeError.description ?? undefined,
-				httpCode: nodeError.httpCode ?? undefined,
-			};
-			for (const identifier of identifiers) outcomes.set(identifier, { kind: 'failed', failure });
-		}
+		await enrichAll(this, chunk(distinct), { settings, transport, stats, owners, outcomes });
 	}
 	stats.countOutcomes(outcomes);
 	this.addExecutionHints(summaryHint(stats));
