@@ -23,6 +23,12 @@ export const MAX_SERVER_WAIT_MS = 5 * 60_000;
 
 // 400, 401, 402, 403 will answer the same again (and 402/403 may mean money): never retried.
 const NEVER_RETRY = new Set([400, 401, 402, 403]);
+// These refuse the account itself (key, plan, credits): every later request would be refused too.
+const ACCOUNT_REFUSALS = new Set([401, 402, 403]);
+
+export function refusesAccount(failure: RequestFailure): boolean {
+	return failure.kind === 'status' && ACCOUNT_REFUSALS.has(failure.status);
+}
 
 export const RETRYABLE_NETWORK_CODES = new Set([
 	'ECONNRESET',

@@ -86,6 +86,28 @@ describe('enrich: failed requests', () => {
 		},
 	);
 
+	it('sends nothing more once the account is refused, and says so on the items never sent', async () => {
+		const { calls, result } = run([status(402, { error: { message: 'Out of credits' } })], 60);
+		const { output } = await result;
+		expect(calls.map((call) => call.identifiers.length)).toEqual([25]);
+		expect(output[0] ?? []).toEqual([]);
+		expect(pairedItems(output[1])).toEqual(Array.from({ length: 60 }, (_, i) => i));
+		const message =
+			'The Crustdata account is out of credits (402): add credits, then run the workflow again';
+		expect(output[1][0].json).toMatchObject({
+			error: message,
+			details: { description: 'Out of credits', httpCode: '402' },
+		});
+		expect(output[1][25].json).toMatchObject({
+			error: message,
+			details: {
+				description:
+					'Not sent: Crustdata refused an earlier request of this run (Out of credits), so the node sent nothing more. Nothing was bought for this item.',
+				identifiers: ['p25@acme.com'],
+			},
+		});
+	});
+
 	it('stops the run with the error, and says what was already bought, without Continue On Fail', async () => {
 		const { calls, result } = run(
 			[answerAll, status(402, { error: { message: 'Out of credits' } })],

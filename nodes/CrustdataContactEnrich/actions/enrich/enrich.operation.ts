@@ -17,6 +17,7 @@ import type { TransportSettings } from '../../transport';
 import { toNodeApiError } from '../../transport/errors';
 import { RateLimiter } from '../../transport/rateLimiter';
 import type { RequestFailure } from '../../transport/retryPolicy';
+import { refusesAccount } from '../../transport/retryPolicy';
 import type { ContactField, EnrichEntry, EnrichRequestBody, IdentifierType } from '../../types';
 import { IDENTIFIER_BODY_KEY, MATCH_TYPE } from '../../types';
 import { creditsUsed, RunStats, summaryHint } from './runStats';
@@ -167,7 +168,8 @@ interface EnrichRun {
 
 // Sends every chunk through the pool. A failed request fails exactly its own identifiers with
 // Continue On Fail; without it, the first failure stops new requests and is thrown once the
-// requests in flight have ended (their results count in the "already bought" note).
+// requests in flight have ended (their results count in the "already bought" note). A refused
+// account (401/402/403) stops new requests either way: the rest would be refused the same.
 async function enrichAll(
 	context: IExecuteFunctions,
 	chunks: string[][],
@@ -175,6 +177,7 @@ async function enrichAll(
 ): Promise<void> {
 	const continueOnFail = context.continueOnFail();
 	let firstError: NodeApiError | undefined;
+	let refusal: FailedRequest | undefined;
 	await sendChunks(chunks, {
 		limiter: transport.limiter,
 		signal: context.getExecutionCancelSignal(),
@@ -201,10 +204,27 @@ async function enrichAll(
 				httpCode: nodeError.httpCode ?? undefined,
 			};
 			for (const identifier of identifiers) outcomes.set(identifier, { kind: 'failed', failure });
-			return false;
+			if (!refusesAccount(result.failure)) return false;
+			refusal = failure;
+			return true;
 		},
 	});
 	if (firstError) throw withPaidResultsNote(firstError, stats);
+	if (refusal) markUnsent(chunks, outcomes, refusal);
+}
+
+function markUnsent(
+	chunks: string[][],
+	outcomes: Map<string, IdentifierOutcome>,
+	refusal: FailedRequest,
+) {
+	const failure: FailedRequest = {
+		...refusal,
+		description: `Not sent: Crustdata refused an earlier request of this run (${refusal.description ?? refusal.message}), so the node sent nothing more. Nothing was bought for this item.`,
+	};
+	for (const identifier of chunks.flat()) {
+		if (!outcomes.has(identifier)) outcomes.set(identifier, { kind: 'failed', failure });
+	}
 }
 
 export async function execute(
