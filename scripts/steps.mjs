@@ -23,6 +23,16 @@ export async function build() {
 	if (code !== 0) throw new Error(`npm run build failed (exit ${code})`);
 }
 
+/**
+ * Type-check the sources and the tests: jest transpiles each file alone (isolatedModules, for
+ * speed), so a type error would otherwise pass unnoticed.
+ */
+export async function typecheck() {
+	console.log('\n[types] tsc -p test/tsconfig.json');
+	const code = await run('npx', ['tsc', '-p', 'test/tsconfig.json']);
+	if (code !== 0) throw new Error(`type check failed (exit ${code})`);
+}
+
 /** jest (unit + integration); returns its counts read from its JSON report. */
 export async function runJest() {
 	console.log('\n[jest] unit and integration tests');
@@ -43,13 +53,23 @@ export async function runJest() {
 	return { passed, failed };
 }
 
-/** The e2e test files, in a stable order. */
-export function e2eFiles() {
-	return fs
-		.readdirSync(E2E_DIR)
+const SIMULATOR_TEST_DIR = path.join(ROOT, 'simulator', 'test');
+
+const testFilesIn = (dir) =>
+	fs
+		.readdirSync(dir)
 		.filter((f) => f.endsWith('.test.mjs'))
 		.sort()
-		.map((f) => path.join(E2E_DIR, f));
+		.map((f) => path.join(dir, f));
+
+/** The e2e test files, in a stable order. */
+export function e2eFiles() {
+	return testFilesIn(E2E_DIR);
+}
+
+/** The node:test files that run with the e2e tests: the simulator's own, then the e2e ones. */
+export function nodeTestFiles() {
+	return [...testFilesIn(SIMULATOR_TEST_DIR), ...e2eFiles()];
 }
 
 /**
@@ -77,7 +97,7 @@ export function startHostInstall() {
 export async function runE2E(waitForHost = ensureHost) {
 	console.log('\n[e2e] n8n host');
 	await waitForHost();
-	console.log('\n[e2e] end-to-end tests in a real n8n');
+	console.log("\n[e2e] the simulator's tests, then end-to-end tests in a real n8n");
 	const tap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-report-')), 'report.tap');
 	const code = await run(process.execPath, [
 		'--test',
@@ -85,7 +105,7 @@ export async function runE2E(waitForHost = ensureHost) {
 		'--test-reporter-destination=stdout',
 		'--test-reporter=tap',
 		`--test-reporter-destination=${tap}`,
-		...e2eFiles(),
+		...nodeTestFiles(),
 	]);
 	const text = fs.existsSync(tap) ? fs.readFileSync(tap, 'utf8') : '';
 	fs.rmSync(path.dirname(tap), { recursive: true, force: true });

@@ -1,13 +1,14 @@
 // `npm test`: everything, from a fresh clone with no prior `npm install`.
-// deps → jest (unit + integration) and build, while the n8n host installs → e2e in a real n8n
+// deps → types → jest (unit + integration) and build, while the n8n host installs → e2e in a real n8n
 // → one total line.
 import { ensureDeps } from './ensure-deps.mjs';
-import { build, runE2E, runJest, startHostInstall, summary } from './steps.mjs';
+import { build, runE2E, runJest, startHostInstall, summary, typecheck } from './steps.mjs';
 
 try {
 	ensureDeps();
 	// On a cold cache the n8n host installs while jest and the build run.
 	const waitForHost = startHostInstall();
+	await typecheck();
 	const jest = await runJest();
 	await build();
 	const e2e = await runE2E(waitForHost);
