@@ -8,7 +8,7 @@ import { chunk } from '../../pipeline/chunk';
 import { dedupeIdentifiers } from '../../pipeline/dedupe';
 import { toNodeApiError } from '../../transport/errors';
 import type { BatchField, ContactField } from '../../types';
-import { createTransportSettings } from '../enrich/enrich.operation';
+import { createTransportSettings } from '../settings';
 import { RunStats, summaryHint } from '../enrich/runStats';
 import { collectIdentifiers } from '../identifiers';
 import type { BatchRunResult } from './batchRunner';

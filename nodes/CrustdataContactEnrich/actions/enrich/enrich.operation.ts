@@ -1,7 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	NodeApiError,
+} from 'n8n-workflow';
 
 import { collectIdentifiers } from '../identifiers';
+import type { CommonSettings } from '../settings';
+import { createTransportSettings, readCommonSettings, settingsError } from '../settings';
 import { chunk } from '../../pipeline/chunk';
 import { dedupeIdentifiers } from '../../pipeline/dedupe';
 import type { FailedRequest, IdentifierOutcome } from '../../pipeline/assembleItems';
@@ -11,11 +17,9 @@ import {
 	noMatchEntries,
 	parseEnrichResponse,
 } from '../../pipeline/mapBack';
-import type { ShapeOptions } from '../../pipeline/shapeOutput';
-import { crustdataApiRequest, CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../../transport';
+import { crustdataApiRequest } from '../../transport';
 import type { TransportSettings } from '../../transport';
 import { toNodeApiError } from '../../transport/errors';
-import { RateLimiter } from '../../transport/rateLimiter';
 import type { RequestFailure } from '../../transport/retryPolicy';
 import { refusesAccount } from '../../transport/retryPolicy';
 import type { ContactField, EnrichEntry, EnrichRequestBody, IdentifierType } from '../../types';
@@ -23,74 +27,22 @@ import { IDENTIFIER_BODY_KEY, MATCH_TYPE } from '../../types';
 import { creditsUsed, RunStats, summaryHint } from './runStats';
 import { sendChunks } from './sendChunks';
 
-export interface EnrichSettings {
+export interface EnrichSettings extends CommonSettings {
 	identifierType: IdentifierType;
 	fields: ContactField[];
-	verified: boolean;
-	requestsPerMinute: number;
-	timeoutMs: number;
-	shape: ShapeOptions;
 }
 
-// Node-level settings are read once (item 0): batching spans items, so they cannot vary per item.
 export function readEnrichSettings(context: IExecuteFunctions): EnrichSettings {
 	const identifierType = context.getNodeParameter('identifyBy', 0) as IdentifierType;
 	const fields = context.getNodeParameter('fields', 0, []) as ContactField[];
-	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const fail = (message: string) =>
-		new NodeOperationError(context.getNode(), message, { itemIndex: 0 });
 	if (!Array.isArray(fields) || fields.length === 0) {
 		// Sending no `fields` would buy every contact type: the most expensive request.
-		throw fail(
+		throw settingsError(
+			context,
 			'Select at least one field under "Fields": with none, every contact type would be bought.',
 		);
 	}
-	const minConfidence = Number(options.minConfidence ?? 0);
-	if (!(minConfidence >= 0 && minConfidence <= 1)) {
-		throw fail(
-			`"Minimum Confidence" must be between 0 and 1, got ${String(options.minConfidence)}.`,
-		);
-	}
-	const requestsPerMinute = Number(options.requestsPerMinute ?? 15);
-	if (!(requestsPerMinute >= 1)) {
-		throw fail(
-			`"Requests Per Minute" must be 1 or more, got ${String(options.requestsPerMinute)}.`,
-		);
-	}
-	const timeoutSeconds = Number(options.timeoutSeconds ?? 60);
-	return {
-		identifierType,
-		fields,
-		verified: options.verified === true,
-		requestsPerMinute,
-		timeoutMs: Math.max(1, timeoutSeconds) * 1000,
-		shape: {
-			identifierType,
-			simplify: context.getNodeParameter('simplify', 0, true) as boolean,
-			includeUnmatched: options.includeUnmatched === true,
-			emailStatuses: Array.isArray(options.emailStatuses)
-				? (options.emailStatuses as string[])
-				: [],
-			minConfidence,
-		},
-	};
-}
-
-export async function createTransportSettings(
-	context: IExecuteFunctions,
-	requestsPerMinute: number,
-	timeoutMs: number,
-): Promise<TransportSettings & { secret: string }> {
-	const credentials = await context.getCredentials<{ apiKey?: string; baseUrl?: string }>(
-		CREDENTIAL_TYPE,
-	);
-	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
-	return {
-		baseUrl,
-		timeoutMs,
-		secret: String(credentials.apiKey ?? ''),
-		limiter: new RateLimiter({ requestsPerMinute, now: Date.now }),
-	};
+	return { ...readCommonSettings(context, identifierType), identifierType, fields };
 }
 
 function requestBody(settings: EnrichSettings, identifiers: string[]): IDataObject {

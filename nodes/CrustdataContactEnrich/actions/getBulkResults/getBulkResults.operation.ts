@@ -9,7 +9,7 @@ import { toNodeApiError } from '../../transport/errors';
 import { BatchRunner } from '../bulkEnrich/batchRunner';
 import type { JobOutcome } from '../bulkEnrich/jobOutcome';
 import { readBulkSettings } from '../bulkEnrich/settings';
-import { createTransportSettings } from '../enrich/enrich.operation';
+import { createTransportSettings } from '../settings';
 import { RunStats, summaryHint } from '../enrich/runStats';
 import type { ItemJobs } from './readJobIds';
 import { readJobIds } from './readJobIds';
