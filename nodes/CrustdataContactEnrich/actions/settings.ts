@@ -62,8 +62,7 @@ export function readCommonSettings(
 /** One per execution: the limiter must not outlive it (executions share nothing). */
 export async function createTransportSettings(
 	context: IExecuteFunctions,
-	requestsPerMinute: number,
-	timeoutMs: number,
+	{ requestsPerMinute, timeoutMs }: Pick<CommonSettings, 'requestsPerMinute' | 'timeoutMs'>,
 ): Promise<TransportSettings & { secret: string }> {
 	const credentials = await context.getCredentials<{ apiKey?: string; baseUrl?: string }>(
 		CREDENTIAL_TYPE,

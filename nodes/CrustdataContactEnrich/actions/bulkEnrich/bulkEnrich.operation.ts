@@ -68,11 +68,7 @@ export async function execute(
 	const failures = new Map<string, FailedRequest>();
 	let run = EMPTY_RUN;
 	if (distinct.length > 0) {
-		const transport = await createTransportSettings(
-			this,
-			settings.requestsPerMinute,
-			settings.timeoutMs,
-		);
+		const transport = await createTransportSettings(this, settings);
 		const runSettings = {
 			fields,
 			verified: settings.verified,

@@ -192,11 +192,7 @@ export async function execute(
 	const stats = new RunStats();
 	const outcomes = new Map<string, IdentifierOutcome>();
 	if (distinct.length > 0) {
-		const transport = await createTransportSettings(
-			this,
-			settings.requestsPerMinute,
-			settings.timeoutMs,
-		);
+		const transport = await createTransportSettings(this, settings);
 		await enrichAll(this, chunk(distinct), { settings, transport, stats, owners, outcomes });
 	}
 	stats.countOutcomes(outcomes);

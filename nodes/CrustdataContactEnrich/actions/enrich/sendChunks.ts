@@ -67,7 +67,7 @@ async function waitForChunkOrDelay(
 	// The timer of a delay that loses the race is cancelled with its own signal; a cancelled
 	// execution still ends the wait with n8n's error.
 	const done = new AbortController();
-	const timer = sleep(wait, signal ? AbortSignal.any([signal, done.signal]) : done.signal).then(
+	const timer = sleep(wait, eitherSignal(signal, done.signal)).then(
 		() => undefined,
 		(error: unknown) => (done.signal.aborted ? undefined : { error }),
 	);
@@ -75,4 +75,11 @@ async function waitForChunkOrDelay(
 	done.abort();
 	const cancelled = await timer;
 	if (cancelled) throw cancelled.error;
+}
+
+// AbortSignal.any came with Node 20.3; on an older Node a cancelled execution still stops at the
+// next request, just not in the middle of this wait.
+function eitherSignal(execution: AbortSignal | undefined, own: AbortSignal): AbortSignal {
+	if (execution === undefined || typeof AbortSignal.any !== 'function') return own;
+	return AbortSignal.any([execution, own]);
 }

@@ -79,11 +79,7 @@ export async function execute(
 	const stats = new RunStats();
 	let outcomes = new Map<string, JobOutcome>();
 	if (distinct.length > 0) {
-		const transport = await createTransportSettings(
-			this,
-			settings.requestsPerMinute,
-			settings.timeoutMs,
-		);
+		const transport = await createTransportSettings(this, settings);
 		const runSettings = {
 			fields: [],
 			verified: false,
