@@ -1,8 +1,9 @@
-import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { networkErrorCode } from './index';
-import type { RequestFailure, ResponseHeaders } from './retryPolicy';
+import type { CrustdataResponse } from './index';
+import { networkFailure } from './index';
+import type { RequestFailure } from './retryPolicy';
 import { isRetryable, retryDelayMs, retryLimit } from './retryPolicy';
 
 // Results files live behind pre-signed storage URLs: the signature in the query string is the
@@ -14,12 +15,6 @@ export type DownloadResult =
 	/** Storage answered 404: an empty job's file is never written. */
 	| { ok: true; missing: true; retries: number }
 	| { ok: false; failure: RequestFailure; retries: number };
-
-interface FullResponse {
-	statusCode: number;
-	headers: ResponseHeaders;
-	body: unknown;
-}
 
 function toBytes(body: unknown): Uint8Array | undefined {
 	if (body instanceof Uint8Array) return body;
@@ -33,7 +28,7 @@ async function fetchOnce(
 	url: string,
 	timeoutMs: number,
 ): Promise<{ bytes: Uint8Array } | { missing: true } | RequestFailure> {
-	let response: FullResponse;
+	let response: CrustdataResponse;
 	try {
 		response = (await context.helpers.httpRequest({
 			method: 'GET',
@@ -42,13 +37,9 @@ async function fetchOnce(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: timeoutMs,
-		})) as FullResponse;
+		})) as CrustdataResponse;
 	} catch (error) {
-		const code = networkErrorCode(error);
-		if (code === undefined || context.getExecutionCancelSignal()?.aborted) {
-			throw new NodeApiError(context.getNode(), error as JsonObject);
-		}
-		return { kind: 'network', code, message: error instanceof Error ? error.message : '' };
+		return networkFailure(context, error);
 	}
 	const headers = response.headers ?? {};
 	if (response.statusCode === 404) return { missing: true };

@@ -38,17 +38,12 @@ export interface TransportSettings {
 	now?: () => number;
 }
 
-interface FullResponse {
-	statusCode: number;
-	headers: ResponseHeaders;
-	body: unknown;
-}
-
-function isFullResponse(value: unknown): value is FullResponse {
+/** What n8n's request helpers give back with `returnFullResponse: true`. */
+export function isHttpResponse(value: unknown): value is CrustdataResponse {
 	return (
 		typeof value === 'object' &&
 		value !== null &&
-		typeof (value as FullResponse).statusCode === 'number'
+		typeof (value as CrustdataResponse).statusCode === 'number'
 	);
 }
 
@@ -63,7 +58,19 @@ export function networkErrorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
-function readBody(response: FullResponse): RequestFailure | undefined {
+/**
+ * A request that threw: a failed connection is a failure to retry; anything else (a missing
+ * credential, a cancelled execution) is not ours to retry and is thrown.
+ */
+export function networkFailure(context: IExecuteFunctions, error: unknown): RequestFailure {
+	const code = networkErrorCode(error);
+	if (code === undefined || context.getExecutionCancelSignal()?.aborted) {
+		throw new NodeApiError(context.getNode(), error as JsonObject);
+	}
+	return { kind: 'network', code, message: error instanceof Error ? error.message : String(error) };
+}
+
+function readBody(response: CrustdataResponse): RequestFailure | undefined {
 	if (typeof response.body !== 'string' || response.body === '') return undefined;
 	try {
 		response.body = JSON.parse(response.body) as unknown;
@@ -82,7 +89,7 @@ async function sendOnce(
 	context: IExecuteFunctions,
 	request: CrustdataRequest,
 	settings: TransportSettings,
-): Promise<FullResponse | RequestFailure> {
+): Promise<CrustdataResponse | RequestFailure> {
 	try {
 		const response: unknown = await context.helpers.httpRequestWithAuthentication.call(
 			context,
@@ -97,7 +104,7 @@ async function sendOnce(
 				timeout: settings.timeoutMs,
 			},
 		);
-		if (!isFullResponse(response)) {
+		if (!isHttpResponse(response)) {
 			return { kind: 'malformed', status: 0, headers: {}, detail: 'no HTTP response came back' };
 		}
 		const unreadable = readBody(response);
@@ -112,14 +119,7 @@ async function sendOnce(
 		}
 		return response;
 	} catch (error) {
-		const code = networkErrorCode(error);
-		// Anything that is not a failed connection (a missing credential, a cancelled execution)
-		// is not ours to retry.
-		if (code === undefined || context.getExecutionCancelSignal()?.aborted) {
-			throw new NodeApiError(context.getNode(), error as JsonObject);
-		}
-		const message = error instanceof Error ? error.message : String(error);
-		return { kind: 'network', code, message };
+		return networkFailure(context, error);
 	}
 }
 
@@ -156,7 +156,7 @@ export async function crustdataApiRequest(
 		// being counted before it returns.
 		if (settings.limiter.delayMs() > 0) await waitForTurn(settings.limiter, signal);
 		const ticket = settings.limiter.recordRequest();
-		let outcome: FullResponse | RequestFailure | undefined;
+		let outcome: CrustdataResponse | RequestFailure | undefined;
 		try {
 			outcome = await sendOnce(this, request, settings);
 		} finally {
