@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { ItemError } from '../pipeline/assembleItems';
+import { failedRequestOf } from '../pipeline/assembleItems';
 import type { ItemIdentifiers } from '../pipeline/dedupe';
 import { uniqueValues } from '../pipeline/dedupe';
 import { normaliseIdentifier } from '../pipeline/normalise';
@@ -97,4 +99,9 @@ export function collectIdentifiers(
 		}
 	}
 	return { valid, invalid };
+}
+
+/** The error items of rejected input items. */
+export function itemErrorsOf(invalid: InvalidItem[]): ItemError[] {
+	return invalid.map(({ itemIndex, error }) => ({ itemIndex, ...failedRequestOf(error) }));
 }

@@ -18,10 +18,22 @@ export type IdentifierOutcome =
 	| { kind: 'answered'; entry: EnrichEntry }
 	| { kind: 'failed'; failure: FailedRequest };
 
-export interface ItemError {
+/** An input item rejected before anything was sent. */
+export interface ItemError extends FailedRequest {
 	itemIndex: number;
+}
+
+/** What an error item keeps of an n8n error (whose optional fields may be null). */
+export function failedRequestOf(error: {
 	message: string;
-	description?: string;
+	description?: string | null;
+	httpCode?: string | null;
+}): FailedRequest {
+	return {
+		message: error.message,
+		description: error.description ?? undefined,
+		httpCode: error.httpCode ?? undefined,
+	};
 }
 
 export function errorItem(
@@ -46,8 +58,8 @@ export function assembleItems(
 	shape: ShapeOptions,
 ): INodeExecutionData[] {
 	const perItem = new Map<number, INodeExecutionData[]>();
-	for (const { itemIndex, message, description } of invalid) {
-		perItem.set(itemIndex, [errorItem(itemIndex, { message, description })]);
+	for (const { itemIndex, ...failure } of invalid) {
+		perItem.set(itemIndex, [errorItem(itemIndex, failure)]);
 	}
 	for (const { itemIndex, identifiers } of valid) {
 		const results: INodeExecutionData[] = [];

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-wo
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { FailedRequest } from '../../pipeline/assembleItems';
-import { assembleItems } from '../../pipeline/assembleItems';
+import { assembleItems, failedRequestOf } from '../../pipeline/assembleItems';
 import { toBatchFields } from '../../pipeline/batchFields';
 import { chunk } from '../../pipeline/chunk';
 import { dedupeIdentifiers } from '../../pipeline/dedupe';
@@ -10,7 +10,7 @@ import { toNodeApiError } from '../../transport/errors';
 import type { BatchField, ContactField } from '../../types';
 import { createTransportSettings } from '../settings';
 import { RunStats, summaryHint } from '../enrich/runStats';
-import { collectIdentifiers } from '../identifiers';
+import { collectIdentifiers, itemErrorsOf } from '../identifiers';
 import type { BatchRunResult } from './batchRunner';
 import { BatchRunner } from './batchRunner';
 import { jobOutcomesByUrl, NOT_SUBMITTED, submittedItems } from './bulkOutput';
@@ -89,21 +89,13 @@ export async function execute(
 				secret: transport.secret,
 			});
 			if (!continueOnFail) throw withSubmittedJobsNote(error, run);
-			const asFailure: FailedRequest = {
-				message: error.message,
-				description: error.description ?? undefined,
-				httpCode: error.httpCode ?? undefined,
-			};
+			const asFailure = failedRequestOf(error);
 			for (const url of urls) failures.set(url, asFailure);
 		}
 		for (const urls of run.unsent) for (const url of urls) failures.set(url, NOT_SUBMITTED);
 	}
 
-	const itemErrors = invalid.map(({ itemIndex, error }) => ({
-		itemIndex,
-		message: error.message,
-		description: error.description ?? undefined,
-	}));
+	const itemErrors = itemErrorsOf(invalid);
 	if (!waitForCompletion) {
 		this.addExecutionHints({
 			message: `Crustdata: ${run.submitted.size} batch ${run.submitted.size === 1 ? 'job' : 'jobs'} submitted for ${distinct.length - failures.size} distinct profile URLs. Fetch the results with the "Get Bulk Results" operation.`,

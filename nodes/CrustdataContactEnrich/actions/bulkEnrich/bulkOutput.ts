@@ -54,8 +54,8 @@ export function submittedItems(
 	const jobOf = new Map<string, string>();
 	for (const [batchId, urls] of run.submitted) for (const url of urls) jobOf.set(url, batchId);
 	const perItem = new Map<number, INodeExecutionData[]>();
-	for (const { itemIndex, message, description } of invalid) {
-		perItem.set(itemIndex, [errorItem(itemIndex, { message, description })]);
+	for (const { itemIndex, ...failure } of invalid) {
+		perItem.set(itemIndex, [errorItem(itemIndex, failure)]);
 	}
 	for (const { itemIndex, identifiers } of valid) {
 		const submitted = identifiers.filter((url) => jobOf.has(url));

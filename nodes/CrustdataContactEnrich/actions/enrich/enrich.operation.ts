@@ -5,13 +5,13 @@ import type {
 	NodeApiError,
 } from 'n8n-workflow';
 
-import { collectIdentifiers } from '../identifiers';
+import { collectIdentifiers, itemErrorsOf } from '../identifiers';
 import type { CommonSettings } from '../settings';
 import { createTransportSettings, readCommonSettings, settingsError } from '../settings';
 import { chunk } from '../../pipeline/chunk';
 import { dedupeIdentifiers } from '../../pipeline/dedupe';
 import type { FailedRequest, IdentifierOutcome } from '../../pipeline/assembleItems';
-import { assembleItems } from '../../pipeline/assembleItems';
+import { assembleItems, failedRequestOf } from '../../pipeline/assembleItems';
 import {
 	mapEntriesToIdentifiers,
 	noMatchEntries,
@@ -150,11 +150,7 @@ async function enrichAll(
 				return true;
 			}
 			stats.failedRequests += 1;
-			const failure: FailedRequest = {
-				message: nodeError.message,
-				description: nodeError.description ?? undefined,
-				httpCode: nodeError.httpCode ?? undefined,
-			};
+			const failure = failedRequestOf(nodeError);
 			for (const identifier of identifiers) outcomes.set(identifier, { kind: 'failed', failure });
 			if (!refusesAccount(result.failure)) return false;
 			refusal = failure;
@@ -197,11 +193,7 @@ export async function execute(
 	}
 	stats.countOutcomes(outcomes);
 	this.addExecutionHints(summaryHint(stats));
-	const itemErrors = invalid.map(({ itemIndex, error }) => ({
-		itemIndex,
-		message: error.message,
-		description: error.description ?? undefined,
-	}));
+	const itemErrors = itemErrorsOf(invalid);
 	return [assembleItems(valid, itemErrors, outcomes, settings.shape)];
 }
 

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { IdentifierOutcome } from '../../pipeline/assembleItems';
 import { assembleItems } from '../../pipeline/assembleItems';
+import { itemErrorsOf } from '../identifiers';
 import { indexRecords, recordToEntry } from '../../pipeline/batchRecords';
 import type { ItemIdentifiers } from '../../pipeline/dedupe';
 import { dedupeIdentifiers } from '../../pipeline/dedupe';
@@ -123,10 +124,6 @@ export async function execute(
 	stats.sent = [...urlOutcomes.values()].filter(({ kind }) => kind === 'answered').length;
 	stats.countOutcomes(urlOutcomes);
 	this.addExecutionHints(summaryHint(stats));
-	const itemErrors = invalid.map(({ itemIndex, error }) => ({
-		itemIndex,
-		message: error.message,
-		description: error.description ?? undefined,
-	}));
+	const itemErrors = itemErrorsOf(invalid);
 	return [assembleItems(valid, itemErrors, urlOutcomes, settings.shape)];
 }
