@@ -3,6 +3,17 @@ import type { INodeProperties } from 'n8n-workflow';
 // Parameters shared by every operation that takes identifiers. Their names are the node's public
 // interface (saved workflows hold them): never rename one.
 
+const profileUrlsProperty: INodeProperties = {
+	displayName: 'Profile URLs',
+	name: 'profileUrls',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. {{ $json.linkedin_url }}',
+	description:
+		'LinkedIn profile URLs of the people to enrich, such as https://www.linkedin.com/in/jane-doe: one URL, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
+};
+
 export const identifierProperties: INodeProperties[] = [
 	{
 		displayName: 'Identify By',
@@ -26,29 +37,12 @@ export const identifierProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['enrich'] } },
 	},
 	{
-		displayName: 'Profile URLs',
-		name: 'profileUrls',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. {{ $json.linkedin_url }}',
-		description:
-			'LinkedIn profile URLs of the people to enrich, such as https://www.linkedin.com/in/jane-doe: one URL, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
+		...profileUrlsProperty,
 		displayOptions: { show: { operation: ['enrich'], identifyBy: ['profileUrl'] } },
 	},
 	// The same parameter for Bulk Enrich, which takes profile URLs only: a second definition
 	// because display conditions cannot say "Enrich by profile URL, or Bulk Enrich".
-	{
-		displayName: 'Profile URLs',
-		name: 'profileUrls',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. {{ $json.linkedin_url }}',
-		description:
-			'LinkedIn profile URLs of the people to enrich, such as https://www.linkedin.com/in/jane-doe: one URL, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
-		displayOptions: { show: { operation: ['bulkEnrich'] } },
-	},
+	{ ...profileUrlsProperty, displayOptions: { show: { operation: ['bulkEnrich'] } } },
 	{
 		displayName: 'Business Emails',
 		name: 'businessEmails',
