@@ -6,7 +6,7 @@ import type { PollSchedule } from '../../pipeline/batchJob';
 import { pollDelayMs } from '../../pipeline/batchJob';
 import { crustdataApiRequest } from '../../transport';
 import type { TransportSettings } from '../../transport';
-import { isRateLimited } from '../../transport/retryPolicy';
+import { isRateLimited, refusesAccount } from '../../transport/retryPolicy';
 import type { RequestFailure } from '../../transport/retryPolicy';
 import type { BatchField, BatchSubmitBody } from '../../types';
 import { creditsUsed } from '../enrich/runStats';
@@ -53,9 +53,6 @@ export interface BatchRunResult {
 	/** Chunks never submitted: the wait limit ran out or an earlier submit stopped the run. */
 	unsent: string[][];
 }
-
-// These answer the same for every chunk: no point sending the rest.
-const ACCOUNT_WIDE_STATUSES = new Set([401, 402, 403]);
 
 export class BatchRunner {
 	private readonly queue: string[][];
@@ -129,9 +126,9 @@ export class BatchRunner {
 				? { kind: 'malformed', status: 200, headers: {}, detail: 'the answer holds no batch_id' }
 				: answer.failure;
 			this.result.rejected.push({ urls, failure, retries: answer.retries });
-			this.stats.failedRequests += 1;
 			if (this.settings.stopOnRejection) return true;
-			if (failure.kind === 'status' && ACCOUNT_WIDE_STATUSES.has(failure.status)) {
+			// A refused account answers the same for every chunk: no point sending the rest.
+			if (refusesAccount(failure)) {
 				for (const rest of this.queue.splice(0)) {
 					this.result.rejected.push({ urls: rest, failure, retries: 0 });
 				}

@@ -149,7 +149,6 @@ async function enrichAll(
 				firstError ??= nodeError;
 				return true;
 			}
-			stats.failedRequests += 1;
 			const failure = failedRequestOf(nodeError);
 			for (const identifier of identifiers) outcomes.set(identifier, { kind: 'failed', failure });
 			if (!refusesAccount(result.failure)) return false;

@@ -14,8 +14,6 @@ export function creditsUsed(headers: ResponseHeaders): number {
 export class RunStats {
 	requests = 0;
 
-	failedRequests = 0;
-
 	sent = 0;
 
 	matched = 0;
