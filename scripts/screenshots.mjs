@@ -104,9 +104,9 @@ async function waitForN8n(timeoutMs = 120_000) {
 	const started = Date.now();
 	for (let attempt = 0; ; attempt++) {
 		try {
-			// /healthz answers before the REST API is mounted; the settings endpoint does not.
-			const response = await fetch(`${N8N_URL}/rest/settings`);
-			if (response.ok && (response.headers.get('content-type') ?? '').includes('json')) return;
+			// /healthz answers before the database is migrated and the REST API mounted; this does not.
+			const response = await fetch(`${N8N_URL}/healthz/readiness`);
+			if (response.ok) return;
 		} catch {
 			// Not listening yet.
 		}

@@ -89,41 +89,51 @@ function ownerAccount() {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-async function waitForHealth(child, url, timeoutMs = 180_000) {
+/**
+ * /healthz answers as soon as n8n listens; until its database is migrated every other path
+ * answers 200 "n8n is starting up", and the REST routes come later still. /healthz/readiness
+ * says 200 only when all of that is done.
+ */
+async function waitForReadiness(child, url, timeoutMs = 180_000) {
 	const started = Date.now();
 	while (Date.now() - started < timeoutMs) {
 		if (child.exitCode !== null || child.signalCode !== null) throw new Error('n8n exited while starting (see its output above)');
 		try {
-			const res = await fetch(`${url}/healthz`);
+			const res = await fetch(`${url}/healthz/readiness`);
 			if (res.ok) return;
 		} catch {
 			// not listening yet
 		}
 		await sleep(1000);
 	}
-	throw new Error(`n8n did not answer ${url}/healthz within ${timeoutMs / 1000} s`);
+	throw new Error(`n8n was not ready at ${url}/healthz/readiness within ${timeoutMs / 1000} s`);
 }
 
-/**
- * n8n 2.x has no way to skip the owner account: set one up so the editor opens to a login.
- * /healthz answers before the REST routes are mounted, so a 404 means "not yet".
- */
-async function setUpOwner(url, owner, timeoutMs = 120_000) {
-	const started = Date.now();
-	for (;;) {
-		const res = await fetch(`${url}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(owner),
-		});
-		if (res.ok) return 'created';
-		const text = await res.text();
-		if (/already/i.test(text)) return 'exists';
-		if (res.status !== 404 || Date.now() - started > timeoutMs) {
-			throw new Error(`setting up the demo owner failed (${res.status}): ${text.slice(0, 300)}`);
-		}
-		await sleep(1000);
+async function postJson(url, body) {
+	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	const text = await res.text();
+	const json = (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : undefined;
+	return { res, text, json };
+}
+
+/** n8n 2.x has no way to skip the owner account: set one up so the editor opens to a login. */
+async function setUpOwner(url, owner) {
+	const setup = await postJson(`${url}/rest/owner/setup`, owner);
+	if (setup.res.ok && setup.json?.data) return 'created';
+	if (!/already/i.test(setup.text)) {
+		throw new Error(`setting up the demo owner failed (${setup.res.status}): ${setup.text.slice(0, 300)}`);
 	}
+	return 'exists';
+}
+
+/** The login printed below must work: prove it before saying so. */
+async function checkLogin(url, owner) {
+	const login = await postJson(`${url}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password });
+	if (login.res.ok && login.json?.data) return;
+	throw new Error(
+		`signing in as ${owner.email} failed (${login.res.status}): ${login.text.slice(0, 300)}\n` +
+			`The owner of ${USER_FOLDER} is not the one in its .demo-owner.json: delete that folder and run npm start again.`,
+	);
 }
 
 // What this script started, so that stop() can end exactly that.
@@ -198,9 +208,10 @@ async function main() {
 	n8n.once('close', (code) => {
 		if (!running.stopping) stop(`n8n exited (${code})`, 1);
 	});
-	await waitForHealth(n8n, url);
+	await waitForReadiness(n8n, url);
 	const owner = ownerAccount();
 	await setUpOwner(url, owner);
+	await checkLogin(url, owner);
 
 	say('');
 	say('='.repeat(72));

@@ -51,7 +51,8 @@ describe('npm start', { timeout: 300_000 }, () => {
 		child.stderr.on('data', (chunk) => (output += chunk));
 		exit = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
 		const started = Date.now();
-		while (!output.includes('n8n is ready')) {
+		// The banner's last line: everything it prints (the URL, the password) has arrived.
+		while (!output.includes('Press Ctrl-C to stop')) {
 			assert.equal(child.exitCode, null, `npm start exited:\n${output.slice(-3000)}`);
 			assert.ok(Date.now() - started < 240_000, `npm start was not ready in 240 s:\n${output.slice(-3000)}`);
 			await sleep(500);
