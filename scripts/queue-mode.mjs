@@ -259,11 +259,12 @@ async function main() {
 		});
 		const url = `http://127.0.0.1:${mainPort}`;
 		await waitFor('n8n main to serve the webhook', async () => {
-			// A GET on a POST-only webhook answers 404 "not registered for GET ... Did you mean to make
-			// a POST request?" once the published workflow is active; "not registered" before.
+			// Until its database is migrated n8n answers every path 200 "n8n is starting up", so first
+			// /healthz/readiness. Then a GET on a POST-only webhook answers 404 "not registered for
+			// GET ... Did you mean to make a POST request?" once the published workflow is active.
+			if (!(await fetch(`${url}/healthz/readiness`)).ok) return false;
 			const res = await fetch(`${url}/webhook/${WEBHOOK_PATH}`);
-			const text = await res.text();
-			return res.status !== 404 || /POST request/i.test(text);
+			return res.status === 404 && /POST request/i.test(await res.text());
 		}, { entry: mainProcess, timeoutMs: 180_000 });
 		log(`[queue] n8n main pid ${mainProcess.child.pid} on ${url}`);
 
