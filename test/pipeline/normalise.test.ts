@@ -1,4 +1,7 @@
-import { normaliseIdentifier } from '../../nodes/CrustdataContactEnrich/pipeline/normalise';
+import {
+	normaliseAll,
+	normaliseIdentifier,
+} from '../../nodes/CrustdataContactEnrich/pipeline/normalise';
 
 const HINT = 'Use a profile URL such as https://www.linkedin.com/in/jane-doe.';
 
@@ -132,5 +135,32 @@ describe('normaliseIdentifier: business emails', () => {
 		['an over-long address', `${'a'.repeat(250)}@acme.com`, 'it is longer than 254 characters'],
 	])('rejects %s', (_label, raw, reason) => {
 		expect(normaliseIdentifier('businessEmail', raw)).toEqual({ ok: false, reason });
+	});
+});
+
+describe('normaliseAll', () => {
+	it('normalises every value and keeps each identifier once, in order of first appearance', () => {
+		expect(
+			normaliseAll('profileUrl', [
+				'linkedin.com/in/jane-doe/',
+				'https://www.linkedin.com/in/john-roe',
+				'http://uk.linkedin.com/in/Jane-Doe?trk=x',
+			]),
+		).toEqual({
+			ok: true,
+			values: ['https://www.linkedin.com/in/jane-doe', 'https://www.linkedin.com/in/john-roe'],
+		});
+	});
+
+	it('names the first value that is not valid, and why', () => {
+		expect(normaliseAll('businessEmail', [' Jane@Acme.com ', 'not-an-email', 'also bad'])).toEqual({
+			ok: false,
+			value: 'not-an-email',
+			reason: 'it is not a valid email address. Use an address such as jane@acme.com',
+		});
+	});
+
+	it('gives no values for no values', () => {
+		expect(normaliseAll('profileUrl', [])).toEqual({ ok: true, values: [] });
 	});
 });

@@ -4,8 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ItemError } from '../pipeline/assembleItems';
 import { failedRequestOf } from '../pipeline/assembleItems';
 import type { ItemIdentifiers } from '../pipeline/dedupe';
-import { uniqueValues } from '../pipeline/dedupe';
-import { normaliseIdentifier } from '../pipeline/normalise';
+import { normaliseAll } from '../pipeline/normalise';
 import { parseIdentifierInput, quoteValue } from '../pipeline/parseInput';
 import type { IdentifierType } from '../types';
 
@@ -57,37 +56,35 @@ function itemProblem(
 	if (parsed.values.length === 0) {
 		return `Item ${itemIndex} has no ${noun}: "${label}" is empty for this item. Map it to the field that holds it, such as ${example}, or remove the item before this node.`;
 	}
-	const identifiers: string[] = [];
-	for (const value of parsed.values) {
-		const normalised = normaliseIdentifier(type, value);
-		if (!normalised.ok) {
-			return sentence(
-				`Item ${itemIndex}: ${quoteValue(value)} is not a valid ${noun}: ${normalised.reason}`,
-			);
-		}
-		identifiers.push(normalised.value);
+	const normalised = normaliseAll(type, parsed.values);
+	if (!normalised.ok) {
+		return sentence(
+			`Item ${itemIndex}: ${quoteValue(normalised.value)} is not a valid ${noun}: ${normalised.reason}`,
+		);
 	}
-	return { itemIndex, identifiers: uniqueValues(identifiers) };
+	return { itemIndex, identifiers: normalised.values };
 }
 
-export function collectIdentifiers(
+/**
+ * Reads every item with `read`, which returns the item's value or, as a string, what is wrong
+ * with it. A parameter whose expression throws is an error of that item too; `evaluated` names
+ * it in that message.
+ */
+export function readEachItem<T>(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
-	type: IdentifierType,
-): CollectedIdentifiers {
-	const valid: ItemIdentifiers[] = [];
+	evaluated: string,
+	read: (itemIndex: number) => string | T,
+): { valid: T[]; invalid: InvalidItem[] } {
+	const valid: T[] = [];
 	const invalid: InvalidItem[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		let outcome: string | ItemIdentifiers;
+		let outcome: string | T;
 		try {
-			outcome = itemProblem(
-				itemIndex,
-				type,
-				context.getNodeParameter(PARAMETER[type].name, itemIndex, ''),
-			);
+			outcome = read(itemIndex);
 		} catch (error) {
 			const reason = error instanceof Error ? error.message : String(error);
-			outcome = `Item ${itemIndex}: "${PARAMETER[type].label}" could not be evaluated: ${reason}`;
+			outcome = `Item ${itemIndex}: ${evaluated} could not be evaluated: ${reason}`;
 		}
 		if (typeof outcome === 'string') {
 			invalid.push({
@@ -99,6 +96,17 @@ export function collectIdentifiers(
 		}
 	}
 	return { valid, invalid };
+}
+
+export function collectIdentifiers(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	type: IdentifierType,
+): CollectedIdentifiers {
+	const { name, label } = PARAMETER[type];
+	return readEachItem(context, items, `"${label}"`, (itemIndex) =>
+		itemProblem(itemIndex, type, context.getNodeParameter(name, itemIndex, '')),
+	);
 }
 
 /** The error items of rejected input items. */

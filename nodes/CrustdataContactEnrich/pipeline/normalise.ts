@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { IdentifierType } from '../types';
+import { uniqueValues } from './dedupe';
 
 // Profile URLs are sent as https://www.linkedin.com/in/<slug>, emails trimmed and lower-cased,
 // so that every spelling of one identifier is bought once (see the API notes: URL variants are
@@ -115,4 +116,18 @@ export function normaliseIdentifier(type: IdentifierType, raw: string): Normalis
 	const parsed = SCHEMAS[type].safeParse(raw);
 	if (parsed.success) return { ok: true, value: parsed.data };
 	return { ok: false, reason: parsed.error.issues[0]?.message ?? 'it is not valid' };
+}
+
+/** Every value normalised, duplicates dropped; or the first value that is not valid, and why. */
+export function normaliseAll(
+	type: IdentifierType,
+	values: string[],
+): { ok: true; values: string[] } | { ok: false; value: string; reason: string } {
+	const normalised: string[] = [];
+	for (const value of values) {
+		const result = normaliseIdentifier(type, value);
+		if (!result.ok) return { ok: false, value, reason: result.reason };
+		normalised.push(result.value);
+	}
+	return { ok: true, values: uniqueValues(normalised) };
 }

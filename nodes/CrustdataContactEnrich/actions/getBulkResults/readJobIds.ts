@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { uniqueValues } from '../../pipeline/dedupe';
-import { normaliseIdentifier } from '../../pipeline/normalise';
+import { normaliseAll } from '../../pipeline/normalise';
 import { parseIdentifierInput, quoteValue } from '../../pipeline/parseInput';
 import type { InvalidItem } from '../identifiers';
+import { readEachItem } from '../identifiers';
 
 // Reads each item's batch ids (required) and its optional profile URL filter, with the same list
 // syntax as the identifier fields: one value, a separated list, or an expression returning a list.
@@ -31,18 +31,14 @@ function readItem(context: IExecuteFunctions, itemIndex: number): string | ItemJ
 	}
 	const filter = parseIdentifierInput(context.getNodeParameter('onlyProfileUrls', itemIndex, ''));
 	if (!filter.ok) return `Item ${itemIndex}: "Only Profile URLs" cannot be read: ${filter.reason}.`;
-	const only: string[] = [];
-	for (const value of filter.values) {
-		const url = normaliseIdentifier('profileUrl', value);
-		if (!url.ok) {
-			return `Item ${itemIndex}: ${quoteValue(value)} in "Only Profile URLs" is not a valid profile URL: ${url.reason}.`;
-		}
-		only.push(url.value);
+	const only = normaliseAll('profileUrl', filter.values);
+	if (!only.ok) {
+		return `Item ${itemIndex}: ${quoteValue(only.value)} in "Only Profile URLs" is not a valid profile URL: ${only.reason}.`;
 	}
 	return {
 		itemIndex,
 		batchIds: uniqueValues(ids.values),
-		only: only.length > 0 ? uniqueValues(only) : undefined,
+		only: only.values.length > 0 ? only.values : undefined,
 	};
 }
 
@@ -50,24 +46,8 @@ export function readJobIds(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): { jobs: ItemJobs[]; invalid: InvalidItem[] } {
-	const jobs: ItemJobs[] = [];
-	const invalid: InvalidItem[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		let outcome: string | ItemJobs;
-		try {
-			outcome = readItem(context, itemIndex);
-		} catch (error) {
-			const reason = error instanceof Error ? error.message : String(error);
-			outcome = `Item ${itemIndex}: a parameter could not be evaluated: ${reason}`;
-		}
-		if (typeof outcome === 'string') {
-			invalid.push({
-				itemIndex,
-				error: new NodeOperationError(context.getNode(), outcome, { itemIndex }),
-			});
-		} else {
-			jobs.push(outcome);
-		}
-	}
-	return { jobs, invalid };
+	const { valid, invalid } = readEachItem(context, items, 'a parameter', (itemIndex) =>
+		readItem(context, itemIndex),
+	);
+	return { jobs: valid, invalid };
 }
