@@ -327,13 +327,6 @@ export function installPackage(userFolder, { tarball, log = () => {} } = {}) {
 	return target;
 }
 
-function writeTemp(name, value) {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
-	const file = path.join(dir, name);
-	fs.writeFileSync(file, JSON.stringify(value), { mode: 0o600 });
-	return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
 /** A 16-character id, the shape n8n uses for workflows and credentials. */
 export function n8nId(seed) {
 	const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -353,12 +346,7 @@ export async function importCredential(host, ctx, credentials) {
 		data: c.data,
 	}));
 	for (const c of list) if (c.data?.apiKey) ctx.secrets.push(c.data.apiKey);
-	const tmp = writeTemp('credentials.json', list);
-	try {
-		await runN8nChecked(host, ctx, ['import:credentials', `--input=${tmp.file}`]);
-	} finally {
-		tmp.cleanup();
-	}
+	await importList(host, ctx, 'credentials', list);
 	return list.map((c) => c.id);
 }
 
@@ -371,13 +359,20 @@ export async function importWorkflow(host, ctx, workflows) {
 		...w,
 		id: w.id ?? n8nId(w.name),
 	}));
-	const tmp = writeTemp('workflows.json', list);
-	try {
-		await runN8nChecked(host, ctx, ['import:workflow', `--input=${tmp.file}`]);
-	} finally {
-		tmp.cleanup();
-	}
+	await importList(host, ctx, 'workflow', list);
 	return list.map((w) => w.id);
+}
+
+/** `n8n import:<what>` of `list`, through a file only this user can read (it holds the key). */
+async function importList(host, ctx, what, list) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-import-'));
+	const file = path.join(dir, `${what}.json`);
+	try {
+		fs.writeFileSync(file, JSON.stringify(list), { mode: 0o600 });
+		await runN8nChecked(host, ctx, [`import:${what}`, `--input=${file}`]);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 /**
