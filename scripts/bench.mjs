@@ -9,7 +9,8 @@
 // Set-up: the simulator in its own process (simulator/cli.mjs) with 15 requests per 2 s sliding
 // window (the real 15 per 60 s, compressed 30×), reset headers in milliseconds, and a latency
 // per enrich request (default 50 ms, about 1.5 s at real scale). Each run of the node is its own
-// process (scripts/bench/run-node.mjs): the built node inside n8n-core's WorkflowExecute, with
+// process (scripts/bench/run-node.mjs): the built node inside n8n-core's WorkflowExecute, run by
+// the integration tests' harness (test/integration/harness.ts, compiled to CommonJS here), with
 // Requests Per Minute set far above the server's limit so that the server's x-ratelimit-*
 // headers drive the pacing, and On Error = Continue so bad rows become error items.
 import { spawn } from 'node:child_process';
@@ -20,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { ensureDeps } from './ensure-deps.mjs';
 import { ROOT } from './n8n-host.mjs';
-import { build } from './steps.mjs';
+import { build, run } from './steps.mjs';
 import { dataset, SHARES } from './bench/dataset.mjs';
 
 const { values: args } = parseArgs({
@@ -52,6 +53,17 @@ function snapshotDist() {
 	fs.rmSync(target, { recursive: true, force: true });
 	fs.cpSync(path.join(ROOT, 'dist'), target, { recursive: true });
 	return target;
+}
+
+/**
+ * The jest integration harness (test/integration/harness.ts) as CommonJS, so that each run
+ * executes the node exactly as the integration tests do.
+ */
+async function compileHarness() {
+	const config = path.join('test', 'integration', 'tsconfig.harness.json');
+	const code = await run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config]);
+	if (code !== 0) throw new Error(`compiling ${config} failed (exit ${code})`);
+	return path.join(ROOT, 'node_modules', '.cache', 'crustdata-bench', 'harness', 'harness.js');
 }
 
 /** The simulator as its own process; resolves once it printed its URL. */
@@ -140,11 +152,12 @@ const boundMs = (n) => Math.floor((n - 1) / LIMIT) * WINDOW_MS + LATENCY_MS;
 /** The same for a client that sends one request at a time (valid while L·d ≤ W): the last window's requests queue up. */
 const sequentialBoundMs = (n) => Math.floor((n - 1) / LIMIT) * WINDOW_MS + (((n - 1) % LIMIT) + 1) * LATENCY_MS;
 
-async function benchNode(simUrl, rows, dist) {
+async function benchNode(simUrl, rows, { dist, harness }) {
 	await simReset(simUrl);
 	const result = await runChild(path.join(ROOT, 'scripts', 'bench', 'run-node.mjs'), {
 		items: rows.map(({ row, url }) => ({ row, url })),
 		dist,
+		harness,
 		simUrl,
 		apiKey: KEY,
 		parameters: {
@@ -302,7 +315,7 @@ async function main() {
 		ensureDeps();
 		await build();
 	}
-	const dist = snapshotDist();
+	const nodeUnderTest = { dist: snapshotDist(), harness: await compileHarness() };
 	const sim = await startSimulatorProcess();
 	log(`[bench] simulator ${sim.url}: ${LIMIT} per ${WINDOW_MS} ms, ${LATENCY_MS} ms latency`);
 	const results = [];
@@ -313,7 +326,7 @@ async function main() {
 			const distinctValid = new Set(valid.map((r) => r.expected)).size;
 			const targetRequests = Math.ceil(distinctValid / 25);
 			log(`\n[bench] ${fmtN(size)} rows: ${distinctValid} distinct valid, target ${targetRequests} requests`);
-			const node = await benchNode(sim.url, rows, dist);
+			const node = await benchNode(sim.url, rows, nodeUnderTest);
 			log(`[bench]   node: ${node.traffic.requests} requests, ${node.traffic.rateLimited} × 429, ${fmtS(node.wallMs)} (bound ${fmtS(boundMs(targetRequests))}; before the first request ${node.phases.beforeFirstRequestMs} ms, requests ${node.phases.requestsMs} ms, after ${node.phases.afterLastAnswerMs.toFixed(0)} ms), CPU ${node.cpuMs.toFixed(0)} ms, heap +${node.heapPeakDeltaMB.toFixed(1)} MB, ${node.problemCount} problems`);
 			const naive = await benchNaive(sim.url, rows);
 			log(`[bench]   naive: ${naive.traffic.requests} requests, ${naive.traffic.rateLimited} × 429, ${naive.traffic.credits} credits, ${naive.lostRows} findable rows without a result, ${fmtS(naive.wallMs)}`);

@@ -89,9 +89,11 @@ export interface RunNodeResult {
 /**
  * n8n's CLI sends what the engine reports (every node error) to Sentry and its log. Here that
  * only prints stack traces of errors the tests expect; the error still reaches the caller.
- * Checked on every run because a test's `jest.restoreAllMocks()` undoes it.
+ * Checked on every run because a test's `jest.restoreAllMocks()` undoes it. Outside jest (the
+ * benchmark runs this harness compiled) nothing is silenced.
  */
 function silenceErrorReporter(): void {
+	if (typeof jest === 'undefined') return;
 	if (!jest.isMockFunction(ErrorReporter.prototype.error)) {
 		jest.spyOn(ErrorReporter.prototype, 'error').mockImplementation(() => undefined);
 	}
