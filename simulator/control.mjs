@@ -3,6 +3,8 @@
  * the simulator. No auth, and not logged: the log holds API traffic only.
  */
 import { asObject, parseJson, readBody } from './http.mjs';
+import { checkResetFormat } from './rateLimit.mjs';
+import { checkCreditsShape } from './routes.mjs';
 
 const OK = { ok: true };
 
@@ -26,6 +28,23 @@ const ROUTES = {
 	'POST /__sim/faults': (sim, body) => ({ ok: true, added: sim.addFault(body) }),
 	'DELETE /__sim/faults': (sim) => {
 		sim.clearFaults();
+		return OK;
+	},
+	'GET /__sim/billing': (sim) => ({ total: sim.creditsCharged(), records: sim.billing() }),
+	'GET /__sim/stats': (sim) => ({
+		creditsCharged: sim.creditsCharged(),
+		maxRequestsInWindow: sim.maxRequestsInWindow(),
+		maxAttemptsInWindow: sim.maxAttemptsInWindow(),
+		maxActiveJobsSeen: sim.maxActiveJobsSeen(),
+	}),
+	// Settings a running simulator can switch; each is optional, and one bad value (a 400)
+	// changes nothing.
+	'POST /__sim/settings': (sim, body) => {
+		const { resetFormat, creditsShape } = asObject(body) ?? {};
+		if (resetFormat !== undefined) checkResetFormat(resetFormat);
+		if (creditsShape !== undefined) checkCreditsShape(creditsShape);
+		if (resetFormat !== undefined) sim.setResetFormat(resetFormat);
+		if (creditsShape !== undefined) sim.setCreditsShape(creditsShape);
 		return OK;
 	},
 	'POST /__sim/keys': (sim, body) => {

@@ -1,6 +1,6 @@
 /** `POST /person/contact/enrich`: validation, response shaping, billing and the route. */
 import { lookupBusinessEmail, lookupProfileUrl } from './fixtures.mjs';
-import { applyResponseFault } from './faults.mjs';
+import { applyBilledFault, applyResponseFault } from './faults.mjs';
 import {
 	asObject,
 	insufficientCredits,
@@ -9,6 +9,7 @@ import {
 	permissionError,
 	readBody,
 } from './http.mjs';
+import { respell } from './respell.mjs';
 
 export const CONTACT_FIELDS = [
 	'contact',
@@ -107,7 +108,14 @@ export function buildEntries({ idKey, identifiers, tiers, verified }) {
 /** Credits for one entry, from its best match: 1 business + 2 personal + 2 phone (max 5), +0.5 verified. */
 export function entryCredits(entry, verified) {
 	const contact = entry.matches[0]?.person_data.contact;
-	if (!contact) return 0;
+	return contact ? contactCredits(contact, verified) : 0;
+}
+
+/**
+ * Credits for one matched person's contact `{business_emails, personal_emails, phone_numbers}`
+ * as returned; the batch results are priced with it too, so both channels cost the same.
+ */
+export function contactCredits(contact, verified) {
 	const has = (tier) => (contact[tier]?.length ?? 0) > 0;
 	const base = Math.min(
 		MAX_CREDITS_PER_PERSON,
@@ -116,6 +124,36 @@ export function entryCredits(entry, verified) {
 			(has('phone_numbers') ? 2 : 0),
 	);
 	return base + (verified && has('business_emails') ? 0.5 : 0);
+}
+
+/**
+ * The answer as a fault reshapes it. `short` leaves off the last `drop` entries (default 1),
+ * `reorder` and `respell` the last `drop` (default 0); `respell` spells each `matched_on`
+ * differently; `reorder`, or an `order` on any of the three, then permutes what is left.
+ */
+export function shapeAnswer(entries, fault, idKey) {
+	if (!['short', 'reorder', 'respell'].includes(fault?.kind)) return entries;
+	const drop = fault.drop ?? (fault.kind === 'short' ? 1 : 0);
+	let out = entries.slice(0, Math.max(0, entries.length - drop));
+	if (fault.kind === 'respell')
+		out = out.map((e, i) => ({
+			...e,
+			matched_on: respell(e.matched_on, idKey, fault.spelling, i),
+		}));
+	if (fault.kind === 'reorder' || fault.order) out = permute(out, fault.order);
+	return out;
+}
+
+/**
+ * `order[i]` is the index of the entry answered at position i. Indexes past the end are
+ * skipped and unlisted entries follow in request order, so one `order` fits any answer size.
+ * No order: reversed.
+ */
+function permute(entries, order) {
+	if (!order) return [...entries].reverse();
+	const picked = order.filter((i) => i < entries.length);
+	const rest = entries.map((_, i) => i).filter((i) => !picked.includes(i));
+	return [...picked, ...rest].map((i) => entries[i]);
 }
 
 /** The route, after auth and version checks. */
@@ -139,14 +177,15 @@ export async function handleEnrich(ctx) {
 	if (fault?.kind === 'status' && fault.status === 429) state.limiter.release(apiKey, slot);
 	if (await applyResponseFault(ctx, fault)) return;
 
-	let entries = buildEntries(request);
-	if (fault?.kind === 'short')
-		entries = entries.slice(0, Math.max(0, entries.length - (fault.drop ?? 1)));
+	// Only the entries that come back are charged, in whatever order or spelling they come.
+	const entries = shapeAnswer(buildEntries(request), fault, request.idKey);
 	const cost = entries.reduce((sum, e) => sum + entryCredits(e, request.verified), 0);
 	// Exhausted keys are refused outright, and a request never runs a balance negative.
 	if (account.credits <= 0 || cost > account.credits)
 		return ctx.reply(402, insufficientCredits(cost, account.credits));
 	account.credits -= cost;
-	entry.creditsUsed = cost;
+	ctx.bill(cost, entries.filter((e) => e.matches.length > 0).length);
+	// billThenDelay / billThenDrop: charged above, whether or not the client hears back.
+	if (await applyBilledFault(ctx, fault)) return;
 	return ctx.reply(200, entries, { 'x-credits-used': String(cost) });
 }

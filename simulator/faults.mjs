@@ -19,17 +19,57 @@ import {
 	notFound,
 	permissionError,
 } from './http.mjs';
+import { checkResetFormat, formatReset } from './rateLimit.mjs';
+import { SPELLINGS } from './respell.mjs';
 
 export const ENRICH_PATH = '/person/contact/enrich';
 export const BATCH_SUBMIT_PATH = '/batch/person/contact/enrich';
-const KINDS = new Set(['status', 'delay', 'timeout', 'drop', 'malformed', 'short', 'batchFail']);
+const KINDS = new Set([
+	'status',
+	'delay',
+	'timeout',
+	'drop',
+	'malformed',
+	'short',
+	'reorder',
+	'respell',
+	'batchFail',
+	'billThenDelay',
+	'billThenDrop',
+]);
+
+/**
+ * Throws on fields that cannot work, so a typo fails at addFault. Only the newer fields and
+ * kinds are checked: what the older kinds accepted (a `ms` or `drop` as a numeric string) still
+ * works.
+ */
+function checkFields(f) {
+	if (f.kind === 'status' && !Number.isInteger(f.status))
+		throw new Error('A status fault needs an integer status');
+	if (f.resetFormat !== undefined) checkResetFormat(f.resetFormat);
+	const newer = ['reorder', 'respell', 'billThenDelay', 'billThenDrop'].includes(f.kind);
+	if (newer && f.drop !== undefined && !(Number.isInteger(f.drop) && f.drop >= 0))
+		throw new Error('drop must be a non-negative integer');
+	if (
+		f.order !== undefined &&
+		!(
+			Array.isArray(f.order) &&
+			f.order.every((i) => Number.isInteger(i) && i >= 0) &&
+			new Set(f.order).size === f.order.length
+		)
+	)
+		throw new Error('order must be a list of distinct non-negative integers (entry indexes)');
+	if (f.spelling !== undefined && !SPELLINGS.includes(f.spelling))
+		throw new Error(`spelling must be one of ${SPELLINGS.join(', ')}`);
+	if (newer && f.ms !== undefined && f.ms !== null && !(Number.isFinite(f.ms) && f.ms >= 0))
+		throw new Error('ms must be a non-negative number');
+}
 
 /** A checked copy of a fault as given by a test; throws on a fault that cannot work. */
 export function normaliseFault(raw) {
 	const f = asObject(raw);
 	if (!f || !KINDS.has(f.kind)) throw new Error(`Unknown fault kind: ${JSON.stringify(raw?.kind)}`);
-	if (f.kind === 'status' && !Number.isInteger(f.status))
-		throw new Error('A status fault needs an integer status');
+	checkFields(f);
 	const times =
 		f.times === undefined
 			? 1
@@ -99,16 +139,22 @@ function defaultStatusBody(status) {
 	return apiError('error', `Simulated HTTP ${status}`);
 }
 
-function statusHeaders(fault) {
+/**
+ * A 429's reset headers say `resetSeconds` (default 1) in the fault's `resetFormat`, else the
+ * simulator's; in seconds it is printed as given, as it always was.
+ */
+function statusHeaders(fault, simulatorFormat = 'seconds') {
 	const custom = Object.fromEntries(
 		Object.entries(fault.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
 	);
 	if (fault.status !== 429) return custom;
-	const seconds = String(fault.resetSeconds ?? 1);
+	const seconds = fault.resetSeconds ?? 1;
+	const format = fault.resetFormat ?? simulatorFormat;
+	const reset = format === 'seconds' ? String(seconds) : formatReset(seconds * 1000, format);
 	return {
 		'x-ratelimit-remaining': '0',
-		'x-ratelimit-reset': seconds,
-		'retry-after': seconds,
+		'x-ratelimit-reset': reset,
+		'retry-after': reset,
 		...custom,
 	};
 }
@@ -139,9 +185,32 @@ export async function applyResponseFault(ctx, fault) {
 			return true;
 		case 'status': {
 			const body = 'body' in fault ? fault.body : defaultStatusBody(fault.status);
-			await ctx.reply(fault.status, body, statusHeaders(fault));
+			await ctx.reply(fault.status, body, statusHeaders(fault, ctx.state.limiter.resetFormat));
 			return true;
 		}
+		default:
+			return false;
+	}
+}
+
+/**
+ * The second half of billThenDelay and billThenDrop, once the route has done the work and
+ * charged for it (or, on a batch submit, created the job): a 200 that comes `ms` late, or
+ * never (no `ms`), or a socket destroyed instead. True when the request must not be answered
+ * now; false when the route should answer (no such fault, or the delay has elapsed).
+ */
+export async function applyBilledFault(ctx, fault) {
+	switch (fault?.kind) {
+		case 'billThenDelay':
+			if (fault.ms === undefined || fault.ms === null) {
+				ctx.hold();
+				return true;
+			}
+			await ctx.sleep(fault.ms);
+			return false;
+		case 'billThenDrop':
+			ctx.res.socket?.destroy();
+			return true;
 		default:
 			return false;
 	}

@@ -1,17 +1,20 @@
 /**
  * A local simulator of the Crustdata API as /work/shared/crustdata-api.md describes it, for
  * end-to-end tests, the benchmark and the `npm start` demo. Node built-ins only.
- * This file: the server, the request log, auth and version checks, routing.
+ * This file: the server, the request log, auth and version checks, routing, and charging
+ * completed batch jobs.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { BatchStore } from './batch.mjs';
+import { BillingLedger } from './billing.mjs';
 import { handleControl } from './control.mjs';
 import { handleEnrich } from './enrich.mjs';
 import { BATCH_SUBMIT_PATH, ENRICH_PATH, FaultQueue, pathMatches } from './faults.mjs';
 import { internalError, invalidRequest, notFound } from './http.mjs';
-import { SlidingWindowLimiter } from './rateLimit.mjs';
+import { checkResetFormat, SlidingWindowLimiter } from './rateLimit.mjs';
 import {
+	checkCreditsShape,
 	downloadFile,
 	getBatch,
 	getCredits,
@@ -28,9 +31,37 @@ export function maskKey(key) {
 }
 
 function accountOf(settings = {}) {
-	const { contactAccess = true, credits } = settings ?? {};
+	const { contactAccess = true, credits, recurringCredits = 0 } = settings ?? {};
 	const unlimited = credits === undefined || credits === null || credits === 'Infinity';
-	return { contactAccess, credits: unlimited ? Infinity : Number(credits) };
+	return {
+		contactAccess,
+		credits: unlimited ? Infinity : Number(credits),
+		recurringCredits: Number(recurringCredits),
+	};
+}
+
+/**
+ * Charges the batch jobs that completed since the last look. Job status follows the clock,
+ * so billing does too: called before every API request and every question about credits.
+ * A completion never runs a balance negative; an exhausted account is charged what is left.
+ */
+function settleBatches(state) {
+	for (const job of state.batches.takeCompleted()) {
+		const account = state.keys.get(job.key);
+		const left = account ? Math.max(0, account.credits) : Infinity;
+		const credits = Math.min(job.price, left);
+		if (account) account.credits -= credits;
+		job.charged = credits;
+		state.billing.charge(job.key, {
+			at: job.createdAt + job.pendingMs + job.processingMs,
+			kind: 'batch',
+			key: maskKey(job.key),
+			requestId: job.requestId,
+			batchId: job.id,
+			credits,
+			matched: job.matched,
+		});
+	}
 }
 
 /** A sleep whose pending timers close() can cancel, so nothing outlives the server. */
@@ -85,6 +116,8 @@ function createContext(state, req, res, url) {
 		fields: null,
 		verified: null,
 		creditsUsed: 0,
+		billed: false, // processed and charged `creditsUsed` (maybe 0), answered or not
+		batchId: null, // on a batch submit that created a job
 		fault: null,
 		requestId: randomUUID(),
 	};
@@ -105,6 +138,20 @@ function createContext(state, req, res, url) {
 		reply: (status, body, headers) => reply(ctx, status, body, headers),
 		takeFault: (identifiers) => state.faults.take(entry.path, identifiers, position),
 		hold: () => {}, // the socket stays open until the client gives up or close() destroys it
+		/** Records a charge in the log entry and the ledger, before any answer is attempted. */
+		bill(credits, matched) {
+			entry.billed = true;
+			entry.creditsUsed = credits;
+			state.billing.charge(apiKey, {
+				at: Date.now(),
+				kind: 'enrich',
+				key: entry.key,
+				requestId: entry.requestId,
+				seq: entry.seq,
+				credits,
+				matched,
+			});
+		},
 	};
 	return ctx;
 }
@@ -124,6 +171,7 @@ function route(ctx) {
 async function handle(state, req, res) {
 	const url = new URL(req.url, 'http://127.0.0.1');
 	if (url.pathname.startsWith('/__sim/')) return handleControl(state.sim, req, res, url.pathname);
+	settleBatches(state);
 	const ctx = createContext(state, req, res, url);
 	const file = /^\/__files\/([0-9a-f]+)\.jsonl\.gz$/.exec(url.pathname);
 	if (file || url.pathname.startsWith('/__files/')) return downloadFile(ctx, file?.[1] ?? '');
@@ -155,9 +203,16 @@ async function handle(state, req, res) {
  * @property {{limit?: number, windowMs?: number}} [rateLimit] sliding window per key on
  *   /person/contact/enrich. @default { limit: 15, windowMs: 60000 }
  * @property {number} [resetDecimals] decimals of x-ratelimit-reset and retry-after. @default 0 (ceil)
+ * @property {'seconds'|'epochSeconds'|'epochMs'|'ms'|'absurd'} [resetFormat] how x-ratelimit-reset
+ *   and retry-after are written (also sim.setResetFormat). @default 'seconds' (seconds to wait)
+ * @property {'flat'|'account'} [creditsShape] GET /account/credits as `{credits}` or the
+ *   documented `{account: {credits, recurring_credits}}` (also sim.setCreditsShape). @default 'flat'
  * @property {number} [latencyMs] added to every enrich and batch response. @default 0
  * @property {boolean} [rateLimitBody] give the 429 a JSON body. @default false (empty, as the docs warn)
- * @property {{pendingMs?: number, processingMs?: number, maxActive?: number, layout?: 'envelope'|'flat'}} [batch]
+ * @property {{pendingMs?: number, processingMs?: number, durationMs?: number|[number, number],
+ *   seed?: string, maxActive?: number, layout?: 'envelope'|'flat'}} [batch] `durationMs` draws each
+ *   job's total time uniformly from [min, max] (seeded by `seed` and the job's number), split in
+ *   the pendingMs:processingMs ratio.
  *   @default { pendingMs: 2000, processingMs: 5000, maxActive: 5, layout: 'envelope' }
  */
 
@@ -167,7 +222,12 @@ async function handle(state, req, res) {
  */
 export async function startSimulator(options = {}) {
 	const state = {
-		options: { latencyMs: 0, rateLimitBody: false, ...options },
+		options: {
+			latencyMs: 0,
+			rateLimitBody: false,
+			...options,
+			creditsShape: checkCreditsShape(options.creditsShape ?? 'flat'),
+		},
 		url: '',
 		seq: 0,
 		log: [],
@@ -176,8 +236,10 @@ export async function startSimulator(options = {}) {
 		limiter: new SlidingWindowLimiter({
 			...options.rateLimit,
 			resetDecimals: options.resetDecimals ?? 0,
+			resetFormat: options.resetFormat ?? 'seconds',
 		}),
 		batches: new BatchStore(options.batch),
+		billing: new BillingLedger(),
 		sockets: new Set(),
 		sleep: cancellableSleep(),
 	};
@@ -212,16 +274,49 @@ export async function startSimulator(options = {}) {
 		setKey: (key, settings) => void state.keys.set(key, accountOf(settings)),
 		revokeKey: (key) => void state.keys.delete(key),
 		/** Remaining credits of a key (Infinity when unlimited), or undefined for an unknown key. */
-		credits: (key) => state.keys.get(key)?.credits,
+		credits(key) {
+			settleBatches(state);
+			return state.keys.get(key)?.credits;
+		},
 		addFault: (fault) => state.faults.add(fault),
 		clearFaults: () => state.faults.clear(),
 		faults: () => state.faults.list(),
+		/** Every charge since reset (of one raw key, or all), oldest first; see billing.mjs. */
+		billing(key) {
+			settleBatches(state);
+			return state.billing.records(key);
+		},
+		/** Credits charged since reset, enrich and batch (to one raw key, or in all). */
+		creditsCharged(key) {
+			settleBatches(state);
+			return state.billing.total(key);
+		},
+		/** Batch jobs since reset (of one raw key, or all), oldest first, with their timings. */
+		batchJobs(key) {
+			settleBatches(state);
+			return state.batches.jobs
+				.filter((j) => key === undefined || j.key === key)
+				.map((j) => state.batches.summary(j));
+		},
+		/** The most batch jobs one key had pending or processing at once since reset. */
+		maxActiveJobsSeen: (key) => state.batches.maxActiveSeen(key),
+		/** The most enrich requests the limiter admitted within one window since reset. */
+		maxRequestsInWindow: (key) => state.limiter.maxAdmittedInWindow(key),
+		/** The same, counting the requests it refused with 429 too. */
+		maxAttemptsInWindow: (key) => state.limiter.maxAttemptsInWindow(key),
+		setResetFormat(format) {
+			state.limiter.resetFormat = checkResetFormat(format);
+		},
+		setCreditsShape(shape) {
+			state.options.creditsShape = checkCreditsShape(shape);
+		},
 		reset() {
 			state.log.length = 0; // the same array: callers may hold `sim.log`
 			state.seq = 0;
 			state.faults.clear();
 			state.limiter.clear();
 			state.batches.clear();
+			state.billing.clear();
 		},
 		async close() {
 			state.sleep.cancelAll();

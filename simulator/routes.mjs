@@ -1,7 +1,7 @@
 /** The account, batch and results-file routes (enrich lives in enrich.mjs). */
 import { validateBatch } from './batch.mjs';
 import { recordRequest } from './enrich.mjs';
-import { applyResponseFault } from './faults.mjs';
+import { applyBilledFault, applyResponseFault } from './faults.mjs';
 import {
 	apiError,
 	invalidRequest,
@@ -13,12 +13,28 @@ import {
 
 const UNLIMITED_CREDITS = 1_000_000_000;
 const OTHER_ENDPOINTS = ['/person/enrich', '/person/search', '/company/enrich', '/company/search'];
+export const CREDITS_SHAPES = ['flat', 'account'];
 
-/** `GET /account/credits`: free, so no x-credits-used. */
+export function checkCreditsShape(shape) {
+	if (!CREDITS_SHAPES.includes(shape))
+		throw new Error(
+			`creditsShape must be one of ${CREDITS_SHAPES.join(', ')}, got ${JSON.stringify(shape)}`,
+		);
+	return shape;
+}
+
+/**
+ * `GET /account/credits`: free, so no x-credits-used. `creditsShape: 'account'` answers the
+ * documented `{account: {credits, recurring_credits}}`; the default stays the older flat
+ * `{credits}`, which the simulator's own tests were written against.
+ */
 export async function getCredits(ctx) {
 	if (await applyResponseFault(ctx, ctx.takeFault(null))) return;
-	const { credits } = ctx.account;
-	return ctx.reply(200, { credits: Number.isFinite(credits) ? credits : UNLIMITED_CREDITS });
+	const { credits, recurringCredits } = ctx.account;
+	const balance = Number.isFinite(credits) ? credits : UNLIMITED_CREDITS;
+	if (ctx.state.options.creditsShape === 'account')
+		return ctx.reply(200, { account: { credits: balance, recurring_credits: recurringCredits } });
+	return ctx.reply(200, { credits: balance });
 }
 
 /** `GET /account/endpoints`: what this key may call and at which rate. */
@@ -64,7 +80,10 @@ export async function submitBatch(ctx) {
 	}
 	const fault = ctx.takeFault(request.urls);
 	if (await applyResponseFault(ctx, fault)) return;
-	const job = state.batches.submit(apiKey, request, fault?.kind === 'batchFail');
+	const job = state.batches.submit(apiKey, request, fault?.kind === 'batchFail', entry.requestId);
+	entry.batchId = job.id;
+	// billThenDelay / billThenDrop: the job exists (and is active) whether or not the client hears.
+	if (await applyBilledFault(ctx, fault)) return;
 	const { batch_id, status, entity, action, identifier_count, status_url } = state.batches.view(
 		job,
 		state.url,

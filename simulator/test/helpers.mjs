@@ -48,3 +48,44 @@ export function gunzipLines(buffer) {
 		.filter(Boolean)
 		.map((l) => JSON.parse(l));
 }
+
+/** A batch submit; `fields` defaults to business_email. */
+export const submitBatch = (sim, body, options = {}) =>
+	call(sim, '/batch/person/contact/enrich', {
+		method: 'POST',
+		body: { fields: ['business_email'], ...body },
+		...options,
+	});
+
+/** Polls `GET /batch/{id}` until the job reaches `status`, and returns that view. */
+export async function waitForJob(sim, id, status, key) {
+	for (let i = 0; i < 300; i++) {
+		const res = await call(sim, `/batch/${id}`, { key });
+		if (res.json.status === status) return res.json;
+		await sleep(10);
+	}
+	throw new Error(`batch ${id} never reached ${status}`);
+}
+
+/** The gzipped JSON Lines of a completed job's results file, as records. */
+export const downloadRows = async (job) =>
+	gunzipLines(Buffer.from(await (await fetch(job.download_url)).arrayBuffer()));
+
+/** A POST the client gives up on after `ms`: resolves to the error it rejected with. */
+export function postGivingUp(sim, path, body, ms = 150, key = 'test-key') {
+	return fetch(sim.url + path, {
+		method: 'POST',
+		headers: {
+			authorization: `Bearer ${key}`,
+			'x-api-version': VERSION,
+			'content-type': 'application/json',
+		},
+		body: JSON.stringify(body),
+		signal: AbortSignal.timeout(ms),
+	}).then(
+		(res) => {
+			throw new Error(`expected no answer, got ${res.status}`);
+		},
+		(error) => error,
+	);
+}
