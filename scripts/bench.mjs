@@ -61,7 +61,11 @@ function snapshotDist() {
  */
 async function compileHarness() {
 	const config = path.join('test', 'integration', 'tsconfig.harness.json');
-	const code = await run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', config]);
+	const code = await run(process.execPath, [
+		path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+		'-p',
+		config,
+	]);
 	if (code !== 0) throw new Error(`compiling ${config} failed (exit ${code})`);
 	return path.join(ROOT, 'node_modules', '.cache', 'crustdata-bench', 'harness', 'harness.js');
 }
@@ -73,12 +77,18 @@ function startSimulatorProcess() {
 			process.execPath,
 			[
 				path.join(ROOT, 'simulator', 'cli.mjs'),
-				'--port', '0',
-				'--key', KEY,
-				'--limit', String(LIMIT),
-				'--window-ms', String(WINDOW_MS),
-				'--latency-ms', String(LATENCY_MS),
-				'--reset-decimals', '3',
+				'--port',
+				'0',
+				'--key',
+				KEY,
+				'--limit',
+				String(LIMIT),
+				'--window-ms',
+				String(WINDOW_MS),
+				'--latency-ms',
+				String(LATENCY_MS),
+				'--reset-decimals',
+				'3',
 			],
 			{ stdio: ['ignore', 'pipe', 'inherit'] },
 		);
@@ -89,7 +99,9 @@ function startSimulatorProcess() {
 			if (buffer.includes('\n')) resolve({ child, url: JSON.parse(line).url });
 		});
 		child.on('error', reject);
-		child.on('exit', (code) => reject(new Error(`the simulator exited (${code}) before listening`)));
+		child.on('exit', (code) =>
+			reject(new Error(`the simulator exited (${code}) before listening`)),
+		);
 	});
 }
 
@@ -108,7 +120,9 @@ function runChild(script, job) {
 	const resultFile = path.join(dir, 'result.json');
 	fs.writeFileSync(jobFile, JSON.stringify(job));
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--expose-gc', script, jobFile, resultFile], { stdio: 'inherit' });
+		const child = spawn(process.execPath, ['--expose-gc', script, jobFile, resultFile], {
+			stdio: 'inherit',
+		});
 		child.on('error', reject);
 		child.on('exit', (code) => {
 			try {
@@ -131,7 +145,9 @@ function traffic(entries) {
 	const key = (e) => JSON.stringify(e.identifiers);
 	const lastAnswered = new Map(); // identifiers → seq of their last 200
 	for (const e of enrich) if (e.status === 200) lastAnswered.set(key(e), e.seq);
-	const unrecovered429 = enrich.filter((e) => e.status === 429 && !(lastAnswered.get(key(e)) > e.seq)).length;
+	const unrecovered429 = enrich.filter(
+		(e) => e.status === 429 && !(lastAnswered.get(key(e)) > e.seq),
+	).length;
 	const bought = enrich.filter((e) => e.status === 200).flatMap((e) => e.identifiers);
 	const ats = enrich.map((e) => e.at);
 	return {
@@ -150,7 +166,8 @@ function traffic(entries) {
 /** The least time the limit allows for n requests: the last can start floor((n-1)/L)·W after the first, plus one latency. */
 const boundMs = (n) => Math.floor((n - 1) / LIMIT) * WINDOW_MS + LATENCY_MS;
 /** The same for a client that sends one request at a time (valid while L·d ≤ W): the last window's requests queue up. */
-const sequentialBoundMs = (n) => Math.floor((n - 1) / LIMIT) * WINDOW_MS + (((n - 1) % LIMIT) + 1) * LATENCY_MS;
+const sequentialBoundMs = (n) =>
+	Math.floor((n - 1) / LIMIT) * WINDOW_MS + (((n - 1) % LIMIT) + 1) * LATENCY_MS;
 
 async function benchNode(simUrl, rows, { dist, harness }) {
 	await simReset(simUrl);
@@ -192,7 +209,14 @@ async function benchNode(simUrl, rows, { dist, harness }) {
 		requestsMs: seen.lastAt + LATENCY_MS - seen.firstAt,
 		afterLastAnswerMs: result.endedAt - (seen.lastAt + LATENCY_MS),
 	};
-	return { ...result, pairs: undefined, traffic: seen, phases, problems: problems.slice(0, 5), problemCount: problems.length };
+	return {
+		...result,
+		pairs: undefined,
+		traffic: seen,
+		phases,
+		problems: problems.slice(0, 5),
+		problemCount: problems.length,
+	};
 }
 
 /**
@@ -208,7 +232,11 @@ async function benchNaive(simUrl, rows) {
 			try {
 				const res = await fetch(`${simUrl}${ENRICH_PATH}`, {
 					method: 'POST',
-					headers: { authorization: `Bearer ${KEY}`, 'x-api-version': API_VERSION, 'content-type': 'application/json' },
+					headers: {
+						authorization: `Bearer ${KEY}`,
+						'x-api-version': API_VERSION,
+						'content-type': 'application/json',
+					},
 					body: JSON.stringify({ professional_network_profile_urls: [url], fields: FIELDS }),
 				});
 				const body = await res.text();
@@ -240,10 +268,14 @@ const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 function markdown(results, meta) {
 	const lines = [];
 	lines.push(
-		`Run ${meta.date} on ${meta.machine}; simulator: ${LIMIT} requests per ${WINDOW_MS / 1000} s sliding window ` +
-			`(Crustdata's 15 per 60 s, compressed 30×), ${LATENCY_MS} ms per enrich request, reset headers in ms. ` +
-			`Data per 100 rows: ${SHARES.distinct * 100} distinct people (${SHARES.unmatchedOfDistinct * 100} % of them unknown), ` +
-			`${SHARES.duplicates * 100} re-spelled duplicates, ${SHARES.bad * 100} bad rows. Fields: business emails (1 credit per matched person).`,
+		`Run ${meta.date} on ${meta.machine}; simulator: ${LIMIT} requests per ` +
+			`${WINDOW_MS / 1000} s sliding window ` +
+			`(Crustdata's 15 per 60 s, compressed 30×), ${LATENCY_MS} ms per enrich request, ` +
+			`reset headers in ms. ` +
+			`Data per 100 rows: ${SHARES.distinct * 100} distinct people ` +
+			`(${SHARES.unmatchedOfDistinct * 100} % of them unknown), ` +
+			`${SHARES.duplicates * 100} re-spelled duplicates, ${SHARES.bad * 100} bad rows. ` +
+			`Fields: business emails (1 credit per matched person).`,
 	);
 	const table = (title, columns, row) => {
 		lines.push('', title, '');
@@ -251,8 +283,23 @@ function markdown(results, meta) {
 		for (const r of results) lines.push(`| ${row(r).join(' | ')} |`);
 	};
 	table(
-		"**The node**: requests, time and credits (Requests Per Minute set high, so the API's headers pace it; On Error: Continue)",
-		['Rows', 'Distinct valid', 'Requests (target ⌈distinct/25⌉)', '429s (unrecovered)', 'Wall time', 'Rate-limit bound', 'vs bound', 'Requests phase¹', 'Wall time without reading the items³', 'Sequential bound²', 'Credits', 'Per-item approach would pay', 'Rows lost'],
+		"**The node**: requests, time and credits (Requests Per Minute set high, so the API's " +
+			'headers pace it; On Error: Continue)',
+		[
+			'Rows',
+			'Distinct valid',
+			'Requests (target ⌈distinct/25⌉)',
+			'429s (unrecovered)',
+			'Wall time',
+			'Rate-limit bound',
+			'vs bound',
+			'Requests phase¹',
+			'Wall time without reading the items³',
+			'Sequential bound²',
+			'Credits',
+			'Per-item approach would pay',
+			'Rows lost',
+		],
 		({ node: n, ...r }) => {
 			const readingFree = n.wallMs - n.phases.beforeFirstRequestMs;
 			return [
@@ -274,7 +321,15 @@ function markdown(results, meta) {
 	);
 	table(
 		'**The node**: its own CPU and memory (measured around its execute() only; see below)',
-		['Rows', 'CPU', 'CPU per 1,000 rows', 'Peak heap growth', 'Peak heap growth per 1,000 rows', 'Work before the first request', 'Peak RSS of the whole process'],
+		[
+			'Rows',
+			'CPU',
+			'CPU per 1,000 rows',
+			'Peak heap growth',
+			'Peak heap growth per 1,000 rows',
+			'Work before the first request',
+			'Peak RSS of the whole process',
+		],
 		({ node: n, rows }) => [
 			fmtN(rows),
 			`${n.cpuMs.toFixed(0)} ms`,
@@ -286,8 +341,18 @@ function markdown(results, meta) {
 		],
 	);
 	table(
-		"**The naive approach** (one request per row, raw value, no de-duplication, no pacing, no retry: an HTTP Request node's default)",
-		['Rows', 'Requests sent (reached the API)', 'Answered 200', '429s (unrecovered)', '400s', 'Credits', 'Findable rows left without a result', 'Wall time'],
+		'**The naive approach** (one request per row, raw value, no de-duplication, no pacing, ' +
+			"no retry: an HTTP Request node's default)",
+		[
+			'Rows',
+			'Requests sent (reached the API)',
+			'Answered 200',
+			'429s (unrecovered)',
+			'400s',
+			'Credits',
+			'Findable rows left without a result',
+			'Wall time',
+		],
 		({ naive: n, ...r }) => [
 			fmtN(r.rows),
 			`${fmtN(r.rows)} (${fmtN(n.traffic.requests)})`,
@@ -301,9 +366,16 @@ function markdown(results, meta) {
 	);
 	lines.push('');
 	lines.push(
-		'¹ From the first request\'s arrival at the simulator to the last answer; the rest of the wall time is local work (reading and validating every row before the first request, shaping the output after the last). ' +
-			`² The least time for a client that sends one request at a time: the last window's requests queue behind each other, ((n−1) mod ${LIMIT} + 1) × ${LATENCY_MS} ms instead of one latency. ` +
-			'³ The wall time minus the work before the first request (reading every row\'s parameter through n8n\'s expression engine and validating it, which the node finishes before it sends anything, so that bad input costs nothing); it is the "Work before the first request" column of the next table.',
+		"¹ From the first request's arrival at the simulator to the last answer; the rest of " +
+			'the wall time is local work (reading and validating every row before the first ' +
+			'request, shaping the output after the last). ' +
+			`² The least time for a client that sends one request at a time: the last window's ` +
+			`requests queue behind each other, ((n−1) mod ${LIMIT} + 1) × ${LATENCY_MS} ms ` +
+			`instead of one latency. ` +
+			"³ The wall time minus the work before the first request (reading every row's " +
+			"parameter through n8n's expression engine and validating it, which the node " +
+			'finishes before it sends anything, so that bad input costs nothing); it is the ' +
+			'"Work before the first request" column of the next table.',
 	);
 	lines.push('');
 	lines.push(`Load average during the run: ${meta.loadAverage}. ${meta.measurement}.`);
@@ -325,12 +397,29 @@ async function main() {
 			const valid = rows.filter((r) => !r.bad);
 			const distinctValid = new Set(valid.map((r) => r.expected)).size;
 			const targetRequests = Math.ceil(distinctValid / 25);
-			log(`\n[bench] ${fmtN(size)} rows: ${distinctValid} distinct valid, target ${targetRequests} requests`);
+			log(
+				`\n[bench] ${fmtN(size)} rows: ${distinctValid} distinct valid, target ` +
+					`${targetRequests} requests`,
+			);
 			const node = await benchNode(sim.url, rows, nodeUnderTest);
-			log(`[bench]   node: ${node.traffic.requests} requests, ${node.traffic.rateLimited} × 429, ${fmtS(node.wallMs)} (bound ${fmtS(boundMs(targetRequests))}; before the first request ${node.phases.beforeFirstRequestMs} ms, requests ${node.phases.requestsMs} ms, after ${node.phases.afterLastAnswerMs.toFixed(0)} ms), CPU ${node.cpuMs.toFixed(0)} ms, heap +${node.heapPeakDeltaMB.toFixed(1)} MB, ${node.problemCount} problems`);
+			log(
+				`[bench]   node: ${node.traffic.requests} requests, ` +
+					`${node.traffic.rateLimited} × 429, ${fmtS(node.wallMs)} ` +
+					`(bound ${fmtS(boundMs(targetRequests))}; ` +
+					`before the first request ${node.phases.beforeFirstRequestMs} ms, ` +
+					`requests ${node.phases.requestsMs} ms, ` +
+					`after ${node.phases.afterLastAnswerMs.toFixed(0)} ms), ` +
+					`CPU ${node.cpuMs.toFixed(0)} ms, heap +${node.heapPeakDeltaMB.toFixed(1)} MB, ` +
+					`${node.problemCount} problems`,
+			);
 			const naive = await benchNaive(sim.url, rows);
-			log(`[bench]   naive: ${naive.traffic.requests} requests, ${naive.traffic.rateLimited} × 429, ${naive.traffic.credits} credits, ${naive.lostRows} findable rows without a result, ${fmtS(naive.wallMs)}`);
-			const creditPerPerson = FIELDS.length === 1 && FIELDS[0] === 'contact.business_emails' ? 1 : NaN;
+			log(
+				`[bench]   naive: ${naive.traffic.requests} requests, ` +
+					`${naive.traffic.rateLimited} × 429, ${naive.traffic.credits} credits, ` +
+					`${naive.lostRows} findable rows without a result, ${fmtS(naive.wallMs)}`,
+			);
+			const creditPerPerson =
+				FIELDS.length === 1 && FIELDS[0] === 'contact.business_emails' ? 1 : NaN;
 			results.push({
 				rows: size,
 				validRows: valid.length,
@@ -360,20 +449,42 @@ async function main() {
 		fields: FIELDS,
 		loadAverage: '',
 		measurement:
-			"CPU: process.cpuUsage() (user + system) from the start to the end of the node's execute(), run in-process by n8n-core's WorkflowExecute in a process of its own, with the simulator in another process, so it counts the node, the n8n expression and HTTP-client code it calls, and GC, nothing of the simulator's; peak heap growth: V8's used heap sampled every 10 ms during execute(), highest value minus the value just before (after a full GC), garbage not yet collected included; peak RSS: getrusage maxRSS of that process, n8n-core and the modules it loads included",
+			"CPU: process.cpuUsage() (user + system) from the start to the end of the node's " +
+			"execute(), run in-process by n8n-core's WorkflowExecute in a process of its own, " +
+			'with the simulator in another process, so it counts the node, the n8n expression ' +
+			"and HTTP-client code it calls, and GC, nothing of the simulator's; peak heap " +
+			"growth: V8's used heap sampled every 10 ms during execute(), highest value minus " +
+			'the value just before (after a full GC), garbage not yet collected included; peak ' +
+			'RSS: getrusage maxRSS of that process, n8n-core and the modules it loads included',
 	};
-	meta.loadAverage = os.loadavg().map((x) => x.toFixed(1)).join(' / ') + ` (1 / 5 / 15 min, ${os.cpus().length} vCPU)`;
+	meta.loadAverage =
+		os
+			.loadavg()
+			.map((x) => x.toFixed(1))
+			.join(' / ') + ` (1 / 5 / 15 min, ${os.cpus().length} vCPU)`;
 	fs.mkdirSync(OUT_DIR, { recursive: true });
-	fs.writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify({ meta, results }, null, 2)}\n`);
+	fs.writeFileSync(
+		path.join(OUT_DIR, 'results.json'),
+		`${JSON.stringify({ meta, results }, null, 2)}\n`,
+	);
 	const md = markdown(results, meta);
 	fs.writeFileSync(path.join(OUT_DIR, 'results.md'), md);
 	log(`\n${md}`);
 	log(`[bench] wrote bench/results.json and bench/results.md`);
 
 	const failures = results.flatMap((r) => [
-		...(r.node.problemCount ? [`${r.rows} rows: ${r.node.problemCount} rows lost or wrong, e.g. ${r.node.problems[0]}`] : []),
-		...(r.node.traffic.unrecovered429 ? [`${r.rows} rows: ${r.node.traffic.unrecovered429} unrecovered 429s`] : []),
-		...(r.node.traffic.identifiersBought !== r.distinctValid ? [`${r.rows} rows: ${r.node.traffic.identifiersBought} identifiers bought for ${r.distinctValid} distinct`] : []),
+		...(r.node.problemCount
+			? [`${r.rows} rows: ${r.node.problemCount} rows lost or wrong, e.g. ${r.node.problems[0]}`]
+			: []),
+		...(r.node.traffic.unrecovered429
+			? [`${r.rows} rows: ${r.node.traffic.unrecovered429} unrecovered 429s`]
+			: []),
+		...(r.node.traffic.identifiersBought !== r.distinctValid
+			? [
+					`${r.rows} rows: ${r.node.traffic.identifiersBought} identifiers bought for ` +
+						`${r.distinctValid} distinct`,
+				]
+			: []),
 	]);
 	for (const failure of failures) console.error(`[bench] FAIL ${failure}`);
 	process.exitCode = failures.length ? 1 : 0;

@@ -31,7 +31,10 @@ export function ensureDeps({ root = ROOT, log = (line) => console.log(line) } = 
 	if (!reason) return false;
 	log(`[deps] ${reason}: npm ci`);
 	const started = Date.now();
-	const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+	const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+		cwd: root,
+		stdio: 'inherit',
+	});
 	if (result.status !== 0) throw new Error(`npm ci failed (exit ${result.status})`);
 	log(`[deps] installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	return true;

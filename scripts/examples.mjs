@@ -23,7 +23,8 @@ export function exampleWorkflows(credential, files = exampleFiles()) {
 	return files.map((file) => {
 		const workflow = JSON.parse(fs.readFileSync(file, 'utf8'));
 		for (const node of workflow.nodes ?? []) {
-			if (node.credentials?.[CREDENTIAL_TYPE]) node.credentials[CREDENTIAL_TYPE] = { ...credential };
+			if (node.credentials?.[CREDENTIAL_TYPE])
+				node.credentials[CREDENTIAL_TYPE] = { ...credential };
 		}
 		return { ...workflow, active: false };
 	});

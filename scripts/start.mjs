@@ -4,7 +4,6 @@
 // process (or the real API when CRUSTDATA_API_KEY is set) → the package, a ready credential and
 // the example workflows in a persistent user folder (.n8n-demo/) → `n8n start` on
 // 127.0.0.1:$N8N_PORT (5678). Ctrl-C stops n8n (its whole process group) and the simulator.
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -18,9 +17,9 @@ import {
 	importCredential,
 	importWorkflow,
 	installPackage,
-	n8nEnv,
 	ROOT,
 } from './n8n-host.mjs';
+import { checkLogin, setUpOwner, startN8n, stopProcess, waitForReadiness } from './n8n-process.mjs';
 import { build } from './steps.mjs';
 
 const USER_FOLDER = path.resolve(process.env.N8N_DEMO_FOLDER || path.join(ROOT, '.n8n-demo'));
@@ -30,7 +29,6 @@ const CREDENTIAL_ID = 'crustdataSim01';
 const SIMULATOR_KEY = 'test-key';
 
 const say = (line = '') => console.log(line);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function portInUse(port) {
 	return new Promise((resolve) => {
@@ -45,7 +43,12 @@ async function apiTarget() {
 	const apiKey = process.env.CRUSTDATA_API_KEY;
 	if (apiKey) {
 		const baseUrl = process.env.CRUSTDATA_BASE_URL || 'https://api.crustdata.com';
-		return { name: 'Crustdata', apiKey, baseUrl, describe: `the real Crustdata API at ${baseUrl} (key from CRUSTDATA_API_KEY)` };
+		return {
+			name: 'Crustdata',
+			apiKey,
+			baseUrl,
+			describe: `the real Crustdata API at ${baseUrl} (key from CRUSTDATA_API_KEY)`,
+		};
 	}
 	const { startSimulator } = await import('../simulator/index.mjs');
 	const port = Number(process.env.CRUSTDATA_SIM_PORT || 0) || (await freePort());
@@ -62,7 +65,9 @@ async function apiTarget() {
 /** N8N_* settings the user gave (N8N_LOG_LEVEL, say), except the two this script owns. */
 function userN8nSettings() {
 	const owned = new Set(['N8N_USER_FOLDER', 'N8N_ENCRYPTION_KEY']);
-	return Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('N8N_') && !owned.has(key)));
+	return Object.fromEntries(
+		Object.entries(process.env).filter(([key]) => key.startsWith('N8N_') && !owned.has(key)),
+	);
 }
 
 /**
@@ -89,53 +94,6 @@ function ownerAccount() {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-/**
- * /healthz answers as soon as n8n listens; until its database is migrated every other path
- * answers 200 "n8n is starting up", and the REST routes come later still. /healthz/readiness
- * says 200 only when all of that is done.
- */
-async function waitForReadiness(child, url, timeoutMs = 180_000) {
-	const started = Date.now();
-	while (Date.now() - started < timeoutMs) {
-		if (child.exitCode !== null || child.signalCode !== null) throw new Error('n8n exited while starting (see its output above)');
-		try {
-			const res = await fetch(`${url}/healthz/readiness`);
-			if (res.ok) return;
-		} catch {
-			// not listening yet
-		}
-		await sleep(1000);
-	}
-	throw new Error(`n8n was not ready at ${url}/healthz/readiness within ${timeoutMs / 1000} s`);
-}
-
-async function postJson(url, body) {
-	const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-	const text = await res.text();
-	const json = (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : undefined;
-	return { res, text, json };
-}
-
-/** n8n 2.x has no way to skip the owner account: set one up so the editor opens to a login. */
-async function setUpOwner(url, owner) {
-	const setup = await postJson(`${url}/rest/owner/setup`, owner);
-	if (setup.res.ok && setup.json?.data) return 'created';
-	if (!/already/i.test(setup.text)) {
-		throw new Error(`setting up the demo owner failed (${setup.res.status}): ${setup.text.slice(0, 300)}`);
-	}
-	return 'exists';
-}
-
-/** The login printed below must work: prove it before saying so. */
-async function checkLogin(url, owner) {
-	const login = await postJson(`${url}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password });
-	if (login.res.ok && login.json?.data) return;
-	throw new Error(
-		`signing in as ${owner.email} failed (${login.res.status}): ${login.text.slice(0, 300)}\n` +
-			`The owner of ${USER_FOLDER} is not the one in its .demo-owner.json: delete that folder and run npm start again.`,
-	);
-}
-
 // What this script started, so that stop() can end exactly that.
 const running = { n8n: undefined, simulator: undefined, stopping: false };
 
@@ -143,44 +101,14 @@ async function stop(reason, exitCode = 0) {
 	if (running.stopping) return;
 	running.stopping = true;
 	say(`\n[start] ${reason}: stopping what npm start started`);
-	const { n8n } = running;
-	if (n8n && n8n.exitCode === null && n8n.signalCode === null) {
-		const exited = new Promise((resolve) => n8n.once('close', resolve));
-		try {
-			process.kill(-n8n.pid, 'SIGTERM');
-		} catch {}
-		const timer = setTimeout(() => {
-			try {
-				process.kill(-n8n.pid, 'SIGKILL');
-			} catch {}
-		}, 15_000);
-		await exited;
-		clearTimeout(timer);
-	}
-	if (n8n) {
-		// The task runner shares n8n's process group: make sure nothing of it stays.
-		try {
-			process.kill(-n8n.pid, 'SIGKILL');
-		} catch {}
-	}
+	// n8n's whole process group, its task runner included.
+	if (running.n8n) await stopProcess(running.n8n);
 	await running.simulator?.close();
 	process.exit(exitCode);
 }
 
-async function main() {
-	const started = Date.now();
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
-	if (await portInUse(N8N_PORT)) {
-		throw new Error(`port ${N8N_PORT} is in use on 127.0.0.1: stop what runs there, or set N8N_PORT`);
-	}
-	ensureDeps();
-	// --no-build: the caller has just built (the e2e test of this script does).
-	if (!process.argv.includes('--no-build')) await build();
-	say('\n[start] n8n host');
-	const host = await ensureHost();
-
-	const target = await apiTarget();
-	running.simulator = target.simulator;
+/** The user folder: the package, the credential pointing at `target`, the example workflows. */
+async function prepareUserFolder(host, target) {
 	say(`\n[start] user folder ${path.relative(ROOT, USER_FOLDER) || USER_FOLDER}`);
 	const ctx = await createUserFolder(USER_FOLDER, { brokerPort: await freePort() });
 	installPackage(USER_FOLDER, { log: say });
@@ -193,35 +121,74 @@ async function main() {
 	say(`[start] credential "${target.name}" → ${target.describe}`);
 	const workflows = exampleWorkflows({ id: CREDENTIAL_ID, name: target.name });
 	const imported = await importDemoWorkflows(host, ctx, workflows);
-	say(`[start] ${imported ? 'imported' : 'kept'} ${workflows.length} workflow(s): ${workflows.map((w) => `"${w.name}"`).join(', ')}`);
+	const names = workflows.map((w) => `"${w.name}"`).join(', ');
+	say(`[start] ${imported ? 'imported' : 'kept'} ${workflows.length} workflow(s): ${names}`);
+	return ctx;
+}
 
-	const url = `http://127.0.0.1:${N8N_PORT}`;
+/**
+ * `n8n start` in its own process group (so stopping it takes the task runner along), output in
+ * this terminal; resolves with the owner's login once n8n is ready and that login works.
+ */
+async function startN8nServer(host, ctx, url) {
 	say(`\n[start] n8n start on ${url}`);
-	const n8n = spawn(host.node, [host.n8n, 'start'], {
-		cwd: USER_FOLDER,
-		env: n8nEnv(host, ctx, { ...userN8nSettings(), N8N_PORT: String(N8N_PORT), N8N_HOST: '127.0.0.1', N8N_SECURE_COOKIE: 'false' }),
-		stdio: ['ignore', 'inherit', 'inherit'],
-		detached: true, // its own process group, so stopping it takes the task runner along
+	const n8n = startN8n(host, ctx, ['start'], {
+		name: 'n8n',
+		env: {
+			...userN8nSettings(),
+			N8N_PORT: String(N8N_PORT),
+			N8N_HOST: '127.0.0.1',
+			N8N_SECURE_COOKIE: 'false',
+		},
 	});
 	running.n8n = n8n;
 	say(`[start] n8n pid ${n8n.pid}`);
-	n8n.once('close', (code) => {
+	n8n.exited.then(({ code }) => {
 		if (!running.stopping) stop(`n8n exited (${code})`, 1);
 	});
-	await waitForReadiness(n8n, url);
+	await waitForReadiness(url, { proc: n8n });
 	const owner = ownerAccount();
 	await setUpOwner(url, owner);
-	await checkLogin(url, owner);
+	await checkLogin(url, owner, {
+		hint: `The owner of ${USER_FOLDER} is not the one in its .demo-owner.json: delete that folder and run npm start again.`,
+	});
+	return owner;
+}
 
+function printBanner({ started, url, owner, target }) {
 	say('');
 	say('='.repeat(72));
 	say(`n8n is ready (${((Date.now() - started) / 1000).toFixed(0)} s): open ${url}`);
 	say(`  sign in as   ${owner.email}   password ${owner.password}`);
 	say(`  credential   "${target.name}" → ${target.describe}`);
-	say('  workflows    Overview → the "Crustdata: …" workflows; open one and click "Execute workflow"');
+	say(
+		'  workflows    Overview → the "Crustdata: …" workflows; open one and click "Execute workflow"',
+	);
 	if (target.simulator) say('  real API     stop, then CRUSTDATA_API_KEY=<your key> npm start');
 	say('Press Ctrl-C to stop n8n and the simulator.');
 	say('='.repeat(72));
+}
+
+async function main() {
+	const started = Date.now();
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
+	if (await portInUse(N8N_PORT)) {
+		throw new Error(
+			`port ${N8N_PORT} is in use on 127.0.0.1: stop what runs there, or set N8N_PORT`,
+		);
+	}
+	ensureDeps();
+	// --no-build: the caller has just built (the e2e test of this script does).
+	if (!process.argv.includes('--no-build')) await build();
+	say('\n[start] n8n host');
+	const host = await ensureHost();
+
+	const target = await apiTarget();
+	running.simulator = target.simulator;
+	const ctx = await prepareUserFolder(host, target);
+	const url = `http://127.0.0.1:${N8N_PORT}`;
+	const owner = await startN8nServer(host, ctx, url);
+	printBanner({ started, url, owner, target });
 }
 
 main().catch((error) => {

@@ -12,7 +12,9 @@ try {
 	const jest = await runJest();
 	await build();
 	const e2e = await runE2E(waitForHost);
-	console.log(`\n[jest] ${jest.passed} passed, ${jest.failed} failed; [e2e] ${e2e.passed} passed, ${e2e.failed} failed`);
+	console.log(
+		`\n[jest] ${jest.passed} passed, ${jest.failed} failed; [e2e] ${e2e.passed} passed, ${e2e.failed} failed`,
+	);
 	process.exitCode = summary([jest, e2e]);
 } catch (error) {
 	console.error(`\n${error.message}`);

@@ -48,7 +48,8 @@ export function dataset(size, seed = 20251101) {
 		return `${unknown ? 'nomatch-' : ''}bench-lead-${String(n).padStart(5, '0')}`;
 	});
 	const rows = [];
-	for (const [n, slug] of people.entries()) rows.push({ url: SPELLINGS[n % SPELLINGS.length](slug), slug });
+	for (const [n, slug] of people.entries())
+		rows.push({ url: SPELLINGS[n % SPELLINGS.length](slug), slug });
 	for (let n = 0; n < duplicates; n++) {
 		const slug = people[Math.floor(random() * distinct)];
 		rows.push({ url: SPELLINGS[Math.floor(random() * SPELLINGS.length)](slug), slug });

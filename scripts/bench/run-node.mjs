@@ -53,8 +53,12 @@ function measured(nodeType, sink) {
 /** `dist`: the build to run; `harness`: the compiled test/integration/harness.js. */
 export async function runNode({ items, parameters, simUrl, apiKey, dist, harness }) {
 	const { runNode: runInWorkflow } = require(harness);
-	const { CrustdataContactEnrich } = require(path.join(dist, 'nodes/CrustdataContactEnrich/CrustdataContactEnrich.node.js'));
-	const { CrustdataContactApi } = require(path.join(dist, 'credentials/CrustdataContactApi.credentials.js'));
+	const { CrustdataContactEnrich } = require(
+		path.join(dist, 'nodes/CrustdataContactEnrich/CrustdataContactEnrich.node.js'),
+	);
+	const { CrustdataContactApi } = require(
+		path.join(dist, 'credentials/CrustdataContactApi.credentials.js'),
+	);
 	const nodeType = new CrustdataContactEnrich();
 	const sink = {};
 	measured(nodeType, sink);
@@ -77,7 +81,11 @@ export async function runNode({ items, parameters, simUrl, apiKey, dist, harness
 		errorItems: errors.length,
 		requestErrors: errors.filter((o) => o.json.details?.httpCode !== undefined).length,
 		// Per output item, the input rows it is paired with and what it says, for the caller's checks.
-		pairs: output.map((o) => [[o.pairedItem ?? []].flat().map((p) => (typeof p === 'number' ? p : p.item)), o.json.identifier ?? null, o.json.error ? 'error' : o.json.matched]),
+		pairs: output.map((o) => [
+			[o.pairedItem ?? []].flat().map((p) => (typeof p === 'number' ? p : p.item)),
+			o.json.identifier ?? null,
+			o.json.error ? 'error' : o.json.matched,
+		]),
 		hints: hints.map((h) => h.message),
 	};
 }

@@ -1,0 +1,299 @@
+// Set-up of the queue-mode test (queueMode.test.mjs; not a test file itself): Redis on a free
+// port with no persistence, one simulator account with one compressed rate limit, one n8n user
+// folder (one sqlite database, one encryption key) with the package, a credential and a
+// published webhook workflow, an n8n main process and two `n8n worker` processes. Everything it
+// starts is listed in `cluster.procs` and stopped by tearDown(), by pid.
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+	createUserFolder,
+	ensureHost,
+	freePort,
+	importCredential,
+	importWorkflow,
+	installPackage,
+	n8nId,
+	PACKAGE_NAME,
+	redact,
+	ROOT,
+	runN8n,
+} from '../../scripts/n8n-host.mjs';
+import {
+	logTail,
+	startN8n,
+	stopProcesses,
+	waitForReadiness,
+	waitUntil,
+} from '../../scripts/n8n-process.mjs';
+import { startRedis } from '../../scripts/redis.mjs';
+import { startSimulator } from '../../simulator/index.mjs';
+
+export const KEY = 'queue-mode-key';
+export const EXECUTIONS = 6;
+export const DISTINCT_PER_EXECUTION = 100; // 4 requests each, 24 in all
+export const WORKER_CONCURRENCY = 2; // 6 executions on 2 × 2 slots: both workers must take some
+export const LIMIT = 5;
+export const WINDOW_MS = 2000;
+export const ENRICH_PATH = '/person/contact/enrich';
+export const WORK_DIR = path.join(ROOT, '.e2e', 'queue-mode');
+const WEBHOOK_PATH = 'crustdata-queue-mode';
+const NODE_TYPE = `${PACKAGE_NAME}.crustdataContactEnrich`;
+const CREDENTIAL_NAME = 'Crustdata (queue mode)';
+
+const workflowNode = (name, type, typeVersion, parameters, position, extra = {}) => ({
+	id: n8nId(`queue/${name}`),
+	name,
+	type,
+	typeVersion,
+	parameters,
+	position,
+	...extra,
+});
+
+const mainTo = (to) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
+
+function crustdataNode(credential) {
+	const parameters = {
+		operation: 'enrich',
+		identifyBy: 'profileUrl',
+		profileUrls: '={{ $json.url }}',
+		// Far above the server's limit: the shared limit is met through its headers and 429s.
+		options: { requestsPerMinute: 6000 },
+	};
+	return workflowNode('Crustdata', NODE_TYPE, 1, parameters, [440, 0], {
+		credentials: { crustdataContactApi: credential },
+	});
+}
+
+/** A Set node that copies the paired input row's run and row, and the execution id. */
+function checkNode() {
+	const assign = (key, name, type, value) => ({
+		id: n8nId(`queue/check/${key}`),
+		name,
+		type,
+		value,
+	});
+	const assignments = [
+		assign('run', 'run', 'string', "={{ $('Input').item.json.run }}"),
+		assign('row', 'row', 'number', "={{ $('Input').item.json.row }}"),
+		assign('exec', 'executionId', 'string', '={{ $execution.id }}'),
+	];
+	const parameters = {
+		mode: 'manual',
+		includeOtherFields: true,
+		assignments: { assignments },
+		options: {},
+	};
+	return workflowNode('Check', 'n8n-nodes-base.set', 3.4, parameters, [660, 0]);
+}
+
+/** Webhook → Input (one item per row of the body) → Crustdata → Check ($('Input').item). */
+export function webhookWorkflow(credential) {
+	const webhook = workflowNode(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		{
+			httpMethod: 'POST',
+			path: WEBHOOK_PATH,
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+			options: {},
+		},
+		[0, 0],
+		{ webhookId: '0b9ad1e2-6d0c-4c53-9d6a-5c1f0e7a3b21' },
+	);
+	const jsCode = 'return $input.first().json.body.rows.map((json) => ({ json }));';
+	return {
+		id: n8nId('queue-mode/workflow'),
+		name: 'Queue mode enrichment',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			webhook,
+			workflowNode('Input', 'n8n-nodes-base.code', 2, { jsCode }, [220, 0]),
+			crustdataNode(credential),
+			checkNode(),
+		],
+		connections: {
+			Webhook: mainTo('Input'),
+			Input: mainTo('Crustdata'),
+			Crustdata: mainTo('Check'),
+		},
+	};
+}
+
+/** One execution's rows: 100 distinct people over 120 rows (every sixth a re-spelled duplicate). */
+export function rowsFor(run) {
+	const rows = [];
+	const slug = (n) => `queue-${run}-${String(n).padStart(3, '0')}`;
+	for (let n = 0; n < DISTINCT_PER_EXECUTION; n++) {
+		const expected = `https://www.linkedin.com/in/${slug(n)}`;
+		rows.push({ run, row: rows.length, url: expected, expected });
+		if (n % 5 === 4) {
+			const again = slug(n - 3);
+			const url = `linkedin.com/in/${again.toUpperCase()}/`;
+			rows.push({ run, row: rows.length, url, expected: `https://www.linkedin.com/in/${again}` });
+		}
+	}
+	return rows;
+}
+
+/** One user folder for main and workers: the package, the credential, the published workflow. */
+async function prepareUserFolder(host, simUrl, log) {
+	const ctx = await createUserFolder(path.join(WORK_DIR, 'n8n'));
+	installPackage(ctx.userFolder, { log });
+	const [credentialId] = await importCredential(host, ctx, {
+		id: n8nId('queue-mode/credential'),
+		name: CREDENTIAL_NAME,
+		type: 'crustdataContactApi',
+		data: { apiKey: KEY, baseUrl: simUrl },
+	});
+	const workflow = webhookWorkflow({ id: credentialId, name: CREDENTIAL_NAME });
+	const [workflowId] = await importWorkflow(host, ctx, workflow);
+	const published = await runN8n(host, ctx, ['publish:workflow', `--id=${workflowId}`]);
+	if (published.code !== 0) {
+		const output = redact(ctx, published.stdout + published.stderr).slice(-2000);
+		throw new Error(`publish:workflow failed:\n${output}`);
+	}
+	return ctx;
+}
+
+/** What main and workers share: queue mode on this Redis; each its own ports. */
+async function queueEnv(redisPort, extra = {}) {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(redisPort),
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+		...extra,
+	};
+}
+
+/**
+ * Until its database is migrated n8n answers every path 200 "n8n is starting up", so first
+ * /healthz/readiness. Then a GET on a POST-only webhook answers 404 "not registered for GET ...
+ * Did you mean to make a POST request?" once the published workflow is active.
+ */
+async function webhookRegistered(url) {
+	const res = await fetch(`${url}/webhook/${WEBHOOK_PATH}`);
+	return res.status === 404 && /POST request/i.test(await res.text());
+}
+
+async function startMain(cluster, host, ctx, redisPort) {
+	const port = await freePort();
+	const env = await queueEnv(redisPort, { N8N_PORT: String(port) });
+	const logFile = path.join(WORK_DIR, 'main.log');
+	const proc = startN8n(host, ctx, ['start'], { name: 'n8n main', env, logFile });
+	cluster.procs.push(proc);
+	const url = `http://127.0.0.1:${port}`;
+	await waitForReadiness(url, { proc, intervalMs: 250 });
+	await waitUntil('n8n main to serve the webhook', () => webhookRegistered(url), {
+		proc,
+		timeoutMs: 180_000,
+	});
+	cluster.log(`[queue] n8n main pid ${proc.pid} on ${url}`);
+	return url;
+}
+
+async function startWorkers(cluster, host, ctx, redisPort) {
+	const args = ['worker', `--concurrency=${WORKER_CONCURRENCY}`];
+	const workers = [];
+	for (const n of [1, 2]) {
+		const env = await queueEnv(redisPort);
+		const logFile = path.join(WORK_DIR, `worker-${n}.log`);
+		const proc = startN8n(host, ctx, args, { name: `n8n worker ${n}`, env, logFile });
+		cluster.procs.push(proc);
+		workers.push(proc);
+	}
+	for (const proc of workers) {
+		const ready = async () => /n8n worker is now ready/.test(logTail(proc, 1e6));
+		await waitUntil(`${proc.name} to be ready`, ready, { proc, timeoutMs: 180_000 });
+		cluster.log(`[queue] ${proc.name} pid ${proc.pid} ready (concurrency ${WORKER_CONCURRENCY})`);
+	}
+	return workers;
+}
+
+/** What setUp fills in and tearDown stops; `log` writes a line to stderr. */
+export function newCluster() {
+	const log = (line) => process.stderr.write(`${line}\n`);
+	return { log, procs: [], sim: undefined, url: undefined, workers: [] };
+}
+
+/** Redis, the simulator, the user folder, n8n main, then both workers. */
+export async function setUp(cluster) {
+	const host = await ensureHost({ log: cluster.log });
+	fs.rmSync(WORK_DIR, { recursive: true, force: true });
+	fs.mkdirSync(WORK_DIR, { recursive: true });
+	const redis = await startRedis(WORK_DIR, { log: cluster.log });
+	cluster.procs.push(redis.proc);
+	cluster.sim = await startSimulator({
+		port: 0,
+		keys: { [KEY]: {} },
+		rateLimit: { limit: LIMIT, windowMs: WINDOW_MS },
+		resetDecimals: 3,
+		latencyMs: 30,
+	});
+	cluster.log(
+		`[queue] simulator ${cluster.sim.url}: ${LIMIT} requests per ${WINDOW_MS} ms for the one key`,
+	);
+	const ctx = await prepareUserFolder(host, cluster.sim.url, cluster.log);
+	cluster.url = await startMain(cluster, host, ctx, redis.port);
+	cluster.workers = await startWorkers(cluster, host, ctx, redis.port);
+}
+
+/** Stops every process setUp started (by pid, process group included) and the simulator. */
+export async function tearDown(cluster) {
+	await stopProcesses(cluster.procs);
+	await cluster.sim?.close();
+}
+
+async function callWebhook(url, run, rows) {
+	const res = await fetch(`${url}/webhook/${WEBHOOK_PATH}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ rows: rows.map(({ expected, ...row }) => row) }),
+		signal: AbortSignal.timeout(240_000),
+	});
+	const text = await res.text();
+	let output;
+	try {
+		output = JSON.parse(text);
+	} catch {
+		// Not JSON: the test that checks the answers says so.
+	}
+	return { run, status: res.status, text, output };
+}
+
+/**
+ * Several executions at once, each its own webhook call with its own rows. Resolves with
+ * { rows: {run: rows}, answers: [{ run, status, text, output }], seconds }.
+ */
+export async function runExecutions(cluster) {
+	const runs = Array.from({ length: EXECUTIONS }, (_, i) => `r${i}`);
+	const rows = Object.fromEntries(runs.map((run) => [run, rowsFor(run)]));
+	const started = Date.now();
+	const answers = await Promise.all(runs.map((run) => callWebhook(cluster.url, run, rows[run])));
+	return { rows, answers, seconds: (Date.now() - started) / 1000 };
+}
+
+/** The ids of the executions each worker finished, from its log. */
+export function workerExecutions(workers) {
+	return workers.map((proc) =>
+		[...logTail(proc, 1e7).matchAll(/Worker finished execution (\d+)/g)].map((m) => m[1]),
+	);
+}
+
+/** The simulator's enrich requests: all, answered 200, answered 429, answered otherwise. */
+export function enrichTraffic(sim) {
+	const enrich = sim.log.filter((e) => e.path === ENRICH_PATH);
+	return {
+		enrich,
+		answered: enrich.filter((e) => e.status === 200),
+		rejected: enrich.filter((e) => e.status === 429),
+		other: enrich.filter((e) => e.status !== 200 && e.status !== 429),
+	};
+}
