@@ -5,6 +5,7 @@ module.exports = {
 	testEnvironmentOptions: { globalsCleanup: 'off' },
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/setup/sleep.ts'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
 	},

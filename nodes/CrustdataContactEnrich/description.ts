@@ -1,16 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { maxWaitProperty } from './actions/batch/batch.description';
 import {
-	bulkEnrichProperties,
-	getBulkResultsProperties,
-	maxWaitProperty,
+	bulkProfileUrlsProperty,
+	waitForCompletionProperty,
 } from './actions/bulkEnrich/bulkEnrich.description';
-import {
-	fieldsProperty,
-	identifierProperties,
-	optionsProperty,
-	simplifyProperty,
-} from './actions/common.description';
+import { fieldsProperty, optionsProperty, simplifyProperty } from './actions/common.description';
+import { enrichIdentifierProperties } from './actions/enrich/enrich.description';
+import { getBulkResultsProperties } from './actions/getBulkResults/getBulkResults.description';
 
 export const operationProperty: INodeProperties = {
 	displayName: 'Operation',
@@ -43,10 +40,11 @@ export const operationProperty: INodeProperties = {
 
 export const nodeProperties: INodeProperties[] = [
 	operationProperty,
-	...identifierProperties,
+	...enrichIdentifierProperties,
+	bulkProfileUrlsProperty,
 	...getBulkResultsProperties,
 	fieldsProperty,
-	...bulkEnrichProperties,
+	waitForCompletionProperty,
 	maxWaitProperty,
 	simplifyProperty,
 	optionsProperty,

@@ -2,13 +2,15 @@
 
 export type IdentifierType = 'profileUrl' | 'businessEmail';
 
-export type ContactField =
-	| 'contact.business_emails'
-	| 'contact.personal_emails'
-	| 'contact.phone_numbers'
-	| 'contact.websites';
+/** The contact sub-fields the node sells, as the API names them. */
+export const CONTACT_FIELDS = [
+	'contact.business_emails',
+	'contact.personal_emails',
+	'contact.phone_numbers',
+	'contact.websites',
+] as const;
 
-export type EmailStatus = 'deliverable' | 'catch_all' | 'invalid' | 'unknown';
+export type ContactField = (typeof CONTACT_FIELDS)[number];
 
 export interface EmailRecord {
 	email: string;
@@ -75,20 +77,6 @@ export interface BatchSubmitBody {
 	professional_network_profile_urls: string[];
 	fields: BatchField[];
 	verified?: boolean;
-}
-
-export type BatchStatus = 'pending' | 'processing' | 'completed' | 'failed';
-
-/** `GET /batch/{batch_id}`, as far as the node reads it. */
-export interface BatchJob {
-	batch_id: string;
-	status: BatchStatus;
-	identifier_count?: number | null;
-	result_count?: number | null;
-	download_url?: string | null;
-	download_urls?: string[] | null;
-	error_message?: string | null;
-	[key: string]: unknown;
 }
 
 /** One row of a results file: the documented envelope, or the flat row one client saw. */

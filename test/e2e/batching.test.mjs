@@ -2,7 +2,14 @@
 // independent branches, one `n8n execute`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { enrichRequests, explain, nodeOutput, pairedIndices, setUp, WorkflowBuilder } from './harness.mjs';
+import {
+	enrichRequests,
+	explain,
+	nodeOutput,
+	pairedIndices,
+	setUp,
+	WorkflowBuilder,
+} from './harness.mjs';
 
 const KEY = 'e2e-batching-key';
 const canonical = (slug) => `https://www.linkedin.com/in/${slug}`;
@@ -29,7 +36,9 @@ function profileItems() {
 		urls.push(VARIANTS[(k + 2) % VARIANTS.length](slug((5 * k + 7) % 55))); // another item's person
 		if (k === 3) urls.push(VARIANTS[4](own[0])); // the same person twice in one item
 		if (k === 10) urls.push('https://www.linkedin.com/in/nomatch-e2e-ghost');
-		const expected = [...new Set(urls.map((u) => canonical(/\/in\/([^/?]+)/.exec(u)[1].toLowerCase())))];
+		const expected = [
+			...new Set(urls.map((u) => canonical(/\/in\/([^/?]+)/.exec(u)[1].toLowerCase()))),
+		];
 		const value = k % 3 === 0 ? urls : k % 3 === 1 ? urls.join(', ') : urls.join('\n');
 		items.push({ itemId: `p${k}`, urls: value, expected });
 	}
@@ -65,7 +74,11 @@ describe('batching and pairing in a real n8n', { timeout: 600_000 }, () => {
 		wf.branch('Emails', {
 			items: EMAIL_ITEMS,
 			credential,
-			parameters: { identifyBy: 'businessEmail', businessEmails: '={{ $json.email }}', options: fast },
+			parameters: {
+				identifyBy: 'businessEmail',
+				businessEmails: '={{ $json.email }}',
+				options: fast,
+			},
 		});
 		wf.branch('Confident', {
 			items: [{ itemId: 'c0', email: 'multi.zeta@wayne.com' }],
@@ -99,11 +112,17 @@ describe('batching and pairing in a real n8n', { timeout: 600_000 }, () => {
 	it('sends every distinct profile once, in ceil(distinct / 25) requests of at most 25', () => {
 		const distinct = new Set(items.flatMap((item) => item.expected));
 		assert.equal(distinct.size, 56);
-		const requests = enrichRequests(env.sim, (e) => e.identifierKey === 'professional_network_profile_urls');
+		const requests = enrichRequests(
+			env.sim,
+			(e) => e.identifierKey === 'professional_network_profile_urls',
+		);
 		assert.equal(requests.length, Math.ceil(distinct.size / 25));
 		for (const r of requests) {
 			assert.equal(r.status, 200);
-			assert.ok(r.identifiers.length <= 25, `a request carried ${r.identifiers.length} identifiers`);
+			assert.ok(
+				r.identifiers.length <= 25,
+				`a request carried ${r.identifiers.length} identifiers`,
+			);
 		}
 		const sent = requests.flatMap((r) => r.identifiers);
 		assert.equal(sent.length, distinct.size, 'an identifier was sent twice');
@@ -114,7 +133,9 @@ describe('batching and pairing in a real n8n', { timeout: 600_000 }, () => {
 		const output = nodeOutput(result, 'Profiles Crustdata');
 		const got = output.map((o) => `${pairedIndices(o).join('+')} ${o.json.identifier}`).sort();
 		const want = items
-			.flatMap((item, index) => item.expected.filter((u) => !u.includes('nomatch')).map((u) => `${index} ${u}`))
+			.flatMap((item, index) =>
+				item.expected.filter((u) => !u.includes('nomatch')).map((u) => `${index} ${u}`),
+			)
 			.sort();
 		assert.deepEqual(got, want);
 		for (const o of output) {
@@ -130,7 +151,10 @@ describe('batching and pairing in a real n8n', { timeout: 600_000 }, () => {
 		assert.equal(checked.length, nodeOutput(result, 'Profiles Crustdata').length);
 		for (const o of checked) {
 			const owner = items.find((item) => item.itemId === o.json.pairedInput.itemId);
-			assert.ok(owner.expected.includes(o.json.identifier), `${o.json.identifier} paired to ${owner.itemId}`);
+			assert.ok(
+				owner.expected.includes(o.json.identifier),
+				`${o.json.identifier} paired to ${owner.itemId}`,
+			);
 		}
 	});
 
@@ -145,7 +169,12 @@ describe('batching and pairing in a real n8n', { timeout: 600_000 }, () => {
 			'solo.delta@hooli.com',
 		]);
 		const output = nodeOutput(result, 'Emails Crustdata');
-		const summary = output.map((o) => [pairedIndices(o)[0], o.json.identifier, o.json.matchRank, o.json.confidence]);
+		const summary = output.map((o) => [
+			pairedIndices(o)[0],
+			o.json.identifier,
+			o.json.matchRank,
+			o.json.confidence,
+		]);
 		assert.deepEqual(summary, [
 			[0, 'multi.alpha@acme.com', 1, 0.92],
 			[0, 'multi.alpha@acme.com', 2, 0.61],
@@ -160,14 +189,20 @@ describe('batching and pairing in a real n8n', { timeout: 600_000 }, () => {
 			[4, 'multi.alpha@acme.com', 3, 0.34],
 		]);
 		assert.equal(output[0].json.businessEmail, 'multi.alpha@acme.com');
-		assert.equal(new Set(output.slice(0, 3).map((o) => o.json.personId)).size, 3, 'three different people');
+		assert.equal(
+			new Set(output.slice(0, 3).map((o) => o.json.personId)).size,
+			3,
+			'three different people',
+		);
 	});
 
 	it("resolves $('Emails Input').item for every fanned-out match", () => {
 		const checked = nodeOutput(result, 'Emails Check');
 		assert.deepEqual(
 			checked.map((o) => `${o.json.pairedInput.itemId} ${o.json.identifier}`),
-			nodeOutput(result, 'Emails Crustdata').map((o) => `${EMAIL_ITEMS[pairedIndices(o)[0]].itemId} ${o.json.identifier}`),
+			nodeOutput(result, 'Emails Crustdata').map(
+				(o) => `${EMAIL_ITEMS[pairedIndices(o)[0]].itemId} ${o.json.identifier}`,
+			),
 		);
 		assert.deepEqual(
 			checked.map((o) => o.json.pairedInput.itemId),
@@ -194,12 +229,19 @@ describe('batching and pairing in a real n8n', { timeout: 600_000 }, () => {
 		const output = nodeOutput(result, 'Raw Crustdata');
 		assert.equal(output.length, 3);
 		for (const o of output) {
-			assert.deepEqual(Object.keys(o.json).sort(), ['confidence_score', 'match_type', 'matched_on', 'person_data']);
+			assert.deepEqual(Object.keys(o.json).sort(), [
+				'confidence_score',
+				'match_type',
+				'matched_on',
+				'person_data',
+			]);
 			assert.equal(o.json.matched_on, 'multi.eta@stark.com');
 			assert.equal(o.json.match_type, 'business_email');
 			assert.ok(Array.isArray(o.json.person_data.contact.phone_numbers));
 		}
-		const request = enrichRequests(env.sim, (e) => e.identifiers?.includes('multi.eta@stark.com'))[0];
+		const request = enrichRequests(env.sim, (e) =>
+			e.identifiers?.includes('multi.eta@stark.com'),
+		)[0];
 		assert.deepEqual(request.fields, ['contact.business_emails', 'contact.phone_numbers']);
 		assert.deepEqual(
 			nodeOutput(result, 'Raw Check').map((o) => o.json.pairedInput.itemId),

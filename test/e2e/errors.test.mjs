@@ -2,7 +2,14 @@
 // request, a 429 waited out, and a wrong API key. Two workflows, two `n8n execute` runs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { enrichRequests, explain, nodeOutput, pairedIndices, setUp, WorkflowBuilder } from './harness.mjs';
+import {
+	enrichRequests,
+	explain,
+	nodeOutput,
+	pairedIndices,
+	setUp,
+	WorkflowBuilder,
+} from './harness.mjs';
 
 const KEYS = { errors: 'e2e-errors-key', wait: 'e2e-wait-key' };
 // Known to nobody; long and odd enough that finding it in n8n's output is no accident.
@@ -17,7 +24,8 @@ const FAILING = canonical('e2e-fail-me');
  */
 function errorItems() {
 	const items = [];
-	for (let k = 0; k < 28; k++) items.push({ itemId: `x${k}`, url: canonical(`e2e-ok-${String(k).padStart(2, '0')}`) });
+	for (let k = 0; k < 28; k++)
+		items.push({ itemId: `x${k}`, url: canonical(`e2e-ok-${String(k).padStart(2, '0')}`) });
 	items[1].url = 'jane-doe-at-acme';
 	items[2].url = 'https://www.linkedin.com/company/acme-corp';
 	items.push({ itemId: 'x28', url: [items[5].url, FAILING] });
@@ -47,7 +55,13 @@ describe('errors and waits in a real n8n', { timeout: 600_000 }, () => {
 		// Forbidden for the request that carries FAILING (403 is never retried); and one 429
 		// whose headers say to come back in WAIT_SECONDS.
 		env.sim.addFault({ kind: 'status', status: 403, identifier: FAILING, times: 'Infinity' });
-		env.sim.addFault({ kind: 'status', status: 429, identifier: canonical('e2e-wait-00'), times: 1, resetSeconds: WAIT_SECONDS });
+		env.sim.addFault({
+			kind: 'status',
+			status: 429,
+			identifier: canonical('e2e-wait-00'),
+			times: 1,
+			resetSeconds: WAIT_SECONDS,
+		});
 
 		const profile = { identifyBy: 'profileUrl', profileUrls: '={{ $json.url }}' };
 		const wf = new WorkflowBuilder('E2E errors');
@@ -81,7 +95,12 @@ describe('errors and waits in a real n8n', { timeout: 600_000 }, () => {
 
 	describe('Continue (using error output)', () => {
 		it('sends only valid identifiers, and the failing request once', () => {
-			const requests = enrichRequests(env.sim, (e) => e.key?.startsWith(KEYS.errors.slice(0, 2)) && e.identifiers?.some((id) => id.includes('e2e-ok') || id === FAILING));
+			const requests = enrichRequests(
+				env.sim,
+				(e) =>
+					e.key?.startsWith(KEYS.errors.slice(0, 2)) &&
+					e.identifiers?.some((id) => id.includes('e2e-ok') || id === FAILING),
+			);
 			assert.deepEqual(
 				requests.map((r) => [r.identifiers.length, r.status]),
 				[
@@ -90,19 +109,29 @@ describe('errors and waits in a real n8n', { timeout: 600_000 }, () => {
 				],
 			);
 			assert.deepEqual(requests[1].identifiers, [items[27].url, FAILING]);
-			for (const r of requests) for (const id of r.identifiers) assert.match(id, /^https:\/\/www\.linkedin\.com\/in\/e2e-/);
+			for (const r of requests)
+				for (const id of r.identifiers) assert.match(id, /^https:\/\/www\.linkedin\.com\/in\/e2e-/);
 		});
 
 		it('puts bad identifiers and the failed request on the error output, paired to their items', () => {
 			const failed = nodeOutput(main, 'Errors Crustdata', 1);
-			assert.deepEqual(failed.map((o) => pairedIndices(o)[0]), [1, 2, 27, 28]);
+			assert.deepEqual(
+				failed.map((o) => pairedIndices(o)[0]),
+				[1, 2, 27, 28],
+			);
 			const [bad1, bad2, lost27, lost28] = failed.map((o) => o.json);
 			assert.match(bad1.error, /Item 1\b.*"jane-doe-at-acme"/);
-			assert.match(bad2.error, /Item 2\b.*"https:\/\/www\.linkedin\.com\/company\/acme-corp".*company page/);
+			assert.match(
+				bad2.error,
+				/Item 2\b.*"https:\/\/www\.linkedin\.com\/company\/acme-corp".*company page/,
+			);
 			for (const lost of [lost27, lost28]) assert.match(lost.error, /403/);
 			assert.deepEqual(lost28.details.identifiers, [FAILING]);
 			// n8n merges the paired input item's fields into each error item.
-			assert.deepEqual(failed.map((o) => o.json.itemId), ['x1', 'x2', 'x27', 'x28']);
+			assert.deepEqual(
+				failed.map((o) => o.json.itemId),
+				['x1', 'x2', 'x27', 'x28'],
+			);
 		});
 
 		it('keeps every other match on the success output, item 28 on both', () => {
@@ -111,7 +140,10 @@ describe('errors and waits in a real n8n', { timeout: 600_000 }, () => {
 				.map((item, index) => [index, item.url])
 				.filter(([index]) => ![1, 2, 27].includes(index))
 				.map(([index, url]) => `${index} ${Array.isArray(url) ? url[0] : url}`);
-			assert.deepEqual(ok.map((o) => `${pairedIndices(o)[0]} ${o.json.identifier}`), want);
+			assert.deepEqual(
+				ok.map((o) => `${pairedIndices(o)[0]} ${o.json.identifier}`),
+				want,
+			);
 			assert.ok(ok.every((o) => o.json.matched === true && o.json.businessEmail));
 		});
 
@@ -127,12 +159,20 @@ describe('errors and waits in a real n8n', { timeout: 600_000 }, () => {
 	});
 
 	it('waits out a 429 as its reset header says, then succeeds', () => {
-		const requests = enrichRequests(env.sim, (e) => e.identifiers?.includes(canonical('e2e-wait-00')));
-		assert.deepEqual(requests.map((r) => r.status), [429, 200]);
+		const requests = enrichRequests(env.sim, (e) =>
+			e.identifiers?.includes(canonical('e2e-wait-00')),
+		);
+		assert.deepEqual(
+			requests.map((r) => r.status),
+			[429, 200],
+		);
 		assert.deepEqual(requests[1].identifiers, requests[0].identifiers);
 		const waited = requests[1].at - requests[0].at;
 		assert.ok(waited >= WAIT_SECONDS * 1000 - 50, `retried after ${waited} ms, before the reset`);
-		assert.ok(waited < WAIT_SECONDS * 1000 + 5000, `waited ${waited} ms, far longer than the reset`);
+		assert.ok(
+			waited < WAIT_SECONDS * 1000 + 5000,
+			`waited ${waited} ms, far longer than the reset`,
+		);
 		assert.deepEqual(
 			nodeOutput(main, 'Wait Check').map((o) => [o.json.pairedInput.itemId, o.json.matched]),
 			[

@@ -9,7 +9,8 @@ const KEY = 'e2e-examples-key';
 const CREDENTIAL = 'Crustdata (e2e examples)';
 const isCrustdata = (node) => node.type.startsWith('n8n-nodes-crustdata-contact.');
 // What `n8n execute` can start; the others (chat, schedule only) need a running instance.
-const runnable = (workflow) => workflow.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger');
+const runnable = (workflow) =>
+	workflow.nodes.some((n) => n.type === 'n8n-nodes-base.manualTrigger');
 
 describe('the example workflows in a real n8n', { timeout: 600_000 }, () => {
 	let env;
@@ -29,7 +30,8 @@ describe('the example workflows in a real n8n', { timeout: 600_000 }, () => {
 		await env.importWorkflows(workflows);
 		const batch = await env.executeBatch(workflows.filter(runnable).map((w) => w.id));
 		assert.equal(batch.secretsPrinted, 0, 'n8n printed the API key');
-		for (const workflow of workflows.filter(runnable)) results.set(workflow.name, batch.results.get(workflow.id));
+		for (const workflow of workflows.filter(runnable))
+			results.set(workflow.name, batch.results.get(workflow.id));
 	});
 
 	after(async () => {
@@ -47,7 +49,10 @@ describe('the example workflows in a real n8n', { timeout: 600_000 }, () => {
 			assert.equal(result.status, 'success', `${name}: ${result.error}`);
 			const runData = result.data.data.resultData.runData;
 			for (const [nodeName, runs] of Object.entries(runData)) {
-				assert.ok(runs.every((r) => r.executionStatus === 'success' && !r.error), `${name}: node "${nodeName}" failed`);
+				assert.ok(
+					runs.every((r) => r.executionStatus === 'success' && !r.error),
+					`${name}: node "${nodeName}" failed`,
+				);
 			}
 		}
 	});
@@ -58,7 +63,10 @@ describe('the example workflows in a real n8n', { timeout: 600_000 }, () => {
 			for (const node of workflow.nodes.filter(isCrustdata)) {
 				const output = nodeOutput(result, node.name);
 				assert.ok(output?.length > 0, `${workflow.name}: "${node.name}" gave no items`);
-				assert.ok(output.some((o) => o.json.matched === true), `${workflow.name}: "${node.name}" matched nobody`);
+				assert.ok(
+					output.some((o) => o.json.matched === true),
+					`${workflow.name}: "${node.name}" matched nobody`,
+				);
 				assert.equal(env.sim.log.filter((e) => e.status === 401 || e.status === 400).length, 0);
 			}
 		}

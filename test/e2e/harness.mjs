@@ -44,7 +44,9 @@ export async function setUp(name, { simulator = {}, credentials = [] } = {}) {
 			data: { apiKey: c.apiKey, baseUrl: sim.url },
 		})),
 	);
-	const credentialsByName = Object.fromEntries(credentials.map((c, i) => [c.name, { id: ids[i], name: c.name }]));
+	const credentialsByName = Object.fromEntries(
+		credentials.map((c, i) => [c.name, { id: ids[i], name: c.name }]),
+	);
 	return {
 		host,
 		ctx,
@@ -86,11 +88,18 @@ export class WorkflowBuilder {
 		this.nodes = [];
 		this.connections = {};
 		this.row = 0;
-		this.add({ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }, 0);
+		this.add(
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+			0,
+		);
 	}
 
 	add(node, column) {
-		this.nodes.push({ id: n8nId(`${this.name}/${node.name}`), position: [column * 260, this.row * 200], ...node });
+		this.nodes.push({
+			id: n8nId(`${this.name}/${node.name}`),
+			position: [column * 260, this.row * 200],
+			...node,
+		});
 		return node.name;
 	}
 

@@ -44,7 +44,7 @@ function walk(dir, keep) {
 
 /** What the build makes of the sources: .js, .d.ts and .js.map per .ts; codex JSON; icons. */
 function expectedFiles() {
-	const files = ['LICENSE', 'README.md', 'package.json'];
+	const files = ['LICENSE', 'README.md', 'index.js', 'package.json'];
 	for (const dir of ['credentials', 'nodes']) {
 		for (const source of walk(dir, (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))) {
 			const base = `dist/${source.slice(0, -'.ts'.length)}`;
@@ -63,7 +63,7 @@ function packedFiles() {
 	return info.files.map((file) => file.path).sort();
 }
 
-test('npm pack ships package.json, README.md, LICENSE and the built node only', () => {
+test('npm pack ships package.json, README.md, LICENSE, index.js and the built node only', () => {
 	const packed = packedFiles();
 
 	assert.deepEqual(packed, expectedFiles());
@@ -83,7 +83,7 @@ test('npm pack ships package.json, README.md, LICENSE and the built node only', 
 
 	const strays = packed.filter(
 		(file) =>
-			!['LICENSE', 'README.md', 'package.json'].includes(file) &&
+			!['LICENSE', 'README.md', 'index.js', 'package.json'].includes(file) &&
 			(!file.startsWith('dist/') ||
 				/(^|\/)(test|simulator|scripts|examples|docs)\//.test(file) ||
 				(file.endsWith('.ts') && !file.endsWith('.d.ts')) ||

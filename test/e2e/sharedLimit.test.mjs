@@ -21,7 +21,14 @@ import {
 	ROOT,
 } from '../../scripts/n8n-host.mjs';
 import { startSimulator } from '../../simulator/index.mjs';
-import { CREDENTIAL_TYPE, ENRICH_PATH, explain, nodeOutput, pairedIndices, WorkflowBuilder } from './harness.mjs';
+import {
+	CREDENTIAL_TYPE,
+	ENRICH_PATH,
+	explain,
+	nodeOutput,
+	pairedIndices,
+	WorkflowBuilder,
+} from './harness.mjs';
 
 const KEY = 'e2e-shared-limit-key';
 const LIMIT = 3;
@@ -37,7 +44,11 @@ function itemsFor(tag) {
 		items.push({ row: items.length, url: canonical(slug(n)), expected: canonical(slug(n)) });
 		if (n % 5 === 4) {
 			const again = slug(n - 2);
-			items.push({ row: items.length, url: `http://uk.linkedin.com/in/${again.toUpperCase()}/?trk=x`, expected: canonical(again) });
+			items.push({
+				row: items.length,
+				url: `http://uk.linkedin.com/in/${again.toUpperCase()}/?trk=x`,
+				expected: canonical(again),
+			});
 		}
 	}
 	return items;
@@ -105,7 +116,9 @@ describe('two n8n processes sharing one rate limit', { timeout: 600_000 }, () =>
 	});
 
 	const requestsOf = (tag) =>
-		sim.log.filter((e) => e.path === ENRICH_PATH && e.identifiers?.[0]?.includes(`/shared-${tag}-`));
+		sim.log.filter(
+			(e) => e.path === ENRICH_PATH && e.identifiers?.[0]?.includes(`/shared-${tag}-`),
+		);
 
 	it('ran both executions against the limit at the same time', () => {
 		const span = (tag) => {
@@ -118,7 +131,10 @@ describe('two n8n processes sharing one rate limit', { timeout: 600_000 }, () =>
 		// Each alone needs ≥ 3 windows; together the account's limit is the bottleneck.
 		const all = sim.log.filter((e) => e.path === ENRICH_PATH && e.status === 200).map((e) => e.at);
 		const minimum = Math.floor((all.length - 1) / LIMIT) * WINDOW_MS;
-		assert.ok(Math.max(...all) - Math.min(...all) >= minimum - 50, 'the server admitted more than its limit');
+		assert.ok(
+			Math.max(...all) - Math.min(...all) >= minimum - 50,
+			'the server admitted more than its limit',
+		);
 	});
 
 	for (const tag of ['a', 'b']) {
@@ -148,11 +164,17 @@ describe('two n8n processes sharing one rate limit', { timeout: 600_000 }, () =>
 	it('recovered every 429: each rejected request was later answered 200, and nothing else failed', () => {
 		const enrich = sim.log.filter((e) => e.path === ENRICH_PATH);
 		const statuses = new Set(enrich.map((e) => e.status));
-		assert.deepEqual([...statuses].filter((s) => s !== 200 && s !== 429), [], 'a request failed otherwise');
+		assert.deepEqual(
+			[...statuses].filter((s) => s !== 200 && s !== 429),
+			[],
+			'a request failed otherwise',
+		);
 		const rejected = enrich.filter((e) => e.status === 429);
 		for (const r of rejected) {
 			const key = r.identifiers.join('|');
-			const later = enrich.find((e) => e.seq > r.seq && e.status === 200 && e.identifiers.join('|') === key);
+			const later = enrich.find(
+				(e) => e.seq > r.seq && e.status === 200 && e.identifiers.join('|') === key,
+			);
 			assert.ok(later, `the 429 of request #${r.seq} was never recovered`);
 		}
 		process.stderr.write(

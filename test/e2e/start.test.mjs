@@ -49,12 +49,17 @@ describe('npm start', { timeout: 300_000 }, () => {
 		});
 		child.stdout.on('data', (chunk) => (output += chunk));
 		child.stderr.on('data', (chunk) => (output += chunk));
-		exit = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+		exit = new Promise((resolve) =>
+			child.once('close', (code, signal) => resolve({ code, signal })),
+		);
 		const started = Date.now();
 		// The banner's last line: everything it prints (the URL, the password) has arrived.
 		while (!output.includes('Press Ctrl-C to stop')) {
 			assert.equal(child.exitCode, null, `npm start exited:\n${output.slice(-3000)}`);
-			assert.ok(Date.now() - started < 240_000, `npm start was not ready in 240 s:\n${output.slice(-3000)}`);
+			assert.ok(
+				Date.now() - started < 240_000,
+				`npm start was not ready in 240 s:\n${output.slice(-3000)}`,
+			);
 			await sleep(500);
 		}
 	});
@@ -79,8 +84,13 @@ describe('npm start', { timeout: 300_000 }, () => {
 		assert.equal(login.status, 200);
 		const cookie = login.headers.get('set-cookie').split(';')[0];
 		const workflows = await (await fetch(`${url}/rest/workflows`, { headers: { cookie } })).json();
-		assert.ok(workflows.data.some((w) => w.name.startsWith('Crustdata')), 'no example workflow was imported');
-		const credentials = await (await fetch(`${url}/rest/credentials`, { headers: { cookie } })).json();
+		assert.ok(
+			workflows.data.some((w) => w.name.startsWith('Crustdata')),
+			'no example workflow was imported',
+		);
+		const credentials = await (
+			await fetch(`${url}/rest/credentials`, { headers: { cookie } })
+		).json();
 		assert.deepEqual(
 			credentials.data.map((c) => [c.name, c.type]),
 			[['Crustdata (simulator)', 'crustdataContactApi']],

@@ -1,6 +1,11 @@
 import type { IdentifierOutcome } from '../../nodes/CrustdataContactEnrich/pipeline/assembleItems';
-import { assembleItems } from '../../nodes/CrustdataContactEnrich/pipeline/assembleItems';
+import {
+	assembleItems,
+	eachAnswer,
+} from '../../nodes/CrustdataContactEnrich/pipeline/assembleItems';
 import type { ShapeOptions } from '../../nodes/CrustdataContactEnrich/pipeline/shapeOutput';
+import { shapeEntry } from '../../nodes/CrustdataContactEnrich/pipeline/shapeOutput';
+import type { EnrichEntry } from '../../nodes/CrustdataContactEnrich/types';
 
 const shape: ShapeOptions = {
 	identifierType: 'businessEmail',
@@ -10,9 +15,9 @@ const shape: ShapeOptions = {
 	minConfidence: 0,
 };
 
-const answered = (id: string, personIds: number[]): IdentifierOutcome => ({
+const answered = (id: string, personIds: number[]): IdentifierOutcome<EnrichEntry> => ({
 	kind: 'answered',
-	entry: {
+	answer: {
 		matched_on: id,
 		match_type: 'business_email',
 		matches: personIds.map((personId) => ({
@@ -27,7 +32,7 @@ describe('assembleItems', () => {
 		const failure = {
 			message: 'Crustdata had a server error (500) after 4 retries: try again later',
 		};
-		const outcomes = new Map<string, IdentifierOutcome>([
+		const outcomes = new Map<string, IdentifierOutcome<EnrichEntry>>([
 			['a@x.com', answered('a@x.com', [1, 2])],
 			['b@x.com', { kind: 'failed', failure }],
 			['c@x.com', answered('c@x.com', [3])],
@@ -40,7 +45,7 @@ describe('assembleItems', () => {
 			],
 			[{ itemIndex: 1, message: 'Item 1: "x" is not a valid business email: no.' }],
 			outcomes,
-			shape,
+			eachAnswer((identifier, entry: EnrichEntry) => shapeEntry(identifier, entry, shape)),
 		);
 		expect(items.map((item) => [item.pairedItem, item.json.personId ?? item.json.error])).toEqual([
 			[{ item: 0 }, 1],

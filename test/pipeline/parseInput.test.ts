@@ -23,11 +23,7 @@ describe('parseIdentifierInput', () => {
 	it.each([
 		['a number', 42, 'the value is a number (42), not text or a list of text'],
 		['a boolean', true, 'the value is a boolean (true), not text or a list of text'],
-		[
-			'an object',
-			{ url: 'x' },
-			'the value is an object ({"url":"x"}), not text or a list of text',
-		],
+		['an object', { url: 'x' }, 'the value is an object ({"url":"x"}), not text or a list of text'],
 		['a number in a list', ['a@x.com', 7], 'the list holds a number (7) where text was expected'],
 		['an object in a list', [{}], 'the list holds an object ({}) where text was expected'],
 	])('rejects %s', (_label, input, reason) => {

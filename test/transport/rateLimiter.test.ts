@@ -1,5 +1,6 @@
 import type { ResponseHeaders } from '../../nodes/CrustdataContactEnrich/transport/retryPolicy';
 import { RateLimiter } from '../../nodes/CrustdataContactEnrich/transport/rateLimiter';
+import { MAX_RESET_WAIT_MS } from '../../nodes/CrustdataContactEnrich/transport/limits';
 
 function limiterAt(requestsPerMinute: number) {
 	const clock = { now: 0 };
@@ -57,6 +58,23 @@ describe('RateLimiter: own window', () => {
 		clock.now = 3500;
 		expect(limiter.delayMs()).toBe(0);
 	});
+
+	// The hardening issue: "0 left until 1.8e12" overflowed Node's timer (the node spun on 1 ms
+	// timers); "45000" (milliseconds) waited 12.5 hours.
+	it.each([
+		['an epoch time in milliseconds', () => String(Date.UTC(2026, 10, 29) + 10_000), 10_000],
+		['an epoch time in seconds', () => String(Date.UTC(2026, 10, 29) / 1000 + 12), 12_000],
+		['milliseconds', () => '45000', MAX_RESET_WAIT_MS],
+		['an epoch time far ahead', () => '1.8e12', MAX_RESET_WAIT_MS],
+	])(
+		'reads a reset given as %s, and never waits longer than the window allows',
+		(_l, reset, wait) => {
+			const { clock, limiter } = limiterAt(15);
+			clock.now = Date.UTC(2026, 10, 29);
+			limiter.observe({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset() });
+			expect(limiter.delayMs()).toBe(wait);
+		},
+	);
 
 	it('ignores missing or unreadable headers', () => {
 		const { limiter } = limiterAt(15);

@@ -1,9 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-// Parameters shared by every operation that takes identifiers. Their names are the node's public
+// Parameters shared by the operations that take identifiers. Their names are the node's public
 // interface (saved workflows hold them): never rename one.
 
-const profileUrlsProperty: INodeProperties = {
+export const profileUrlsProperty: INodeProperties = {
 	displayName: 'Profile URLs',
 	name: 'profileUrls',
 	type: 'string',
@@ -13,48 +13,6 @@ const profileUrlsProperty: INodeProperties = {
 	description:
 		'LinkedIn profile URLs of the people to enrich, such as https://www.linkedin.com/in/jane-doe: one URL, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
 };
-
-export const identifierProperties: INodeProperties[] = [
-	{
-		displayName: 'Identify By',
-		name: 'identifyBy',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Business Email',
-				value: 'businessEmail',
-				description: 'Reverse lookup: find the person behind a work email address',
-			},
-			{
-				name: 'Profile URL',
-				value: 'profileUrl',
-				description: 'Find contact data for a LinkedIn profile URL',
-			},
-		],
-		default: 'profileUrl',
-		description: 'What the input items hold to find each person by',
-		displayOptions: { show: { operation: ['enrich'] } },
-	},
-	{
-		...profileUrlsProperty,
-		displayOptions: { show: { operation: ['enrich'], identifyBy: ['profileUrl'] } },
-	},
-	// The same parameter for Bulk Enrich, which takes profile URLs only: a second definition
-	// because display conditions cannot say "Enrich by profile URL, or Bulk Enrich".
-	{ ...profileUrlsProperty, displayOptions: { show: { operation: ['bulkEnrich'] } } },
-	{
-		displayName: 'Business Emails',
-		name: 'businessEmails',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. {{ $json.email }}',
-		description:
-			'Work email addresses of the people to enrich, such as jane@acme.com: one address, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
-		displayOptions: { show: { operation: ['enrich'], identifyBy: ['businessEmail'] } },
-	},
-];
 
 export const fieldsProperty: INodeProperties = {
 	displayName: 'Fields',
@@ -146,13 +104,22 @@ export const optionsProperty: INodeProperties = {
 			displayOptions: { show: { '/operation': ['bulkEnrich', 'getBulkResults'] } },
 		},
 		{
+			displayName: 'Re-Send Timed-Out Requests',
+			name: 'resendTimedOut',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to send a request again when Crustdata did not answer in time or the connection dropped. Crustdata may already have processed and billed such a request, so re-sending can buy the same people twice; when off, their items become error items that say so.',
+			displayOptions: { show: { '/operation': ['enrich'] } },
+		},
+		{
 			displayName: 'Request Timeout (Seconds)',
 			name: 'timeoutSeconds',
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 60,
 			description:
-				'How long to wait for one answer before counting the request as timed out and retrying it',
+				'How long to wait for one answer before counting the request as timed out. A timed-out request is not sent again unless "Re-Send Timed-Out Requests" is on.',
 		},
 		{
 			displayName: 'Requests Per Minute',

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ItemError } from '../pipeline/assembleItems';
-import { failedRequestOf } from '../pipeline/assembleItems';
+import { failureOf } from '../pipeline/assembleItems';
 import type { ItemIdentifiers } from '../pipeline/dedupe';
 import { normaliseAll } from '../pipeline/normalise';
 import { parseIdentifierInput, quoteValue } from '../pipeline/parseInput';
@@ -47,7 +47,7 @@ function itemProblem(
 	raw: unknown,
 ): string | ItemIdentifiers {
 	const { label, noun, example } = PARAMETER[type];
-	const parsed = parseIdentifierInput(raw);
+	const parsed = parseIdentifierInput(raw, { nameAddresses: type === 'businessEmail' });
 	if (!parsed.ok) {
 		return sentence(
 			`Item ${itemIndex}: "${label}" cannot be read: ${parsed.reason}. Map it to text such as ${example}`,
@@ -111,5 +111,5 @@ export function collectIdentifiers(
 
 /** The error items of rejected input items. */
 export function itemErrorsOf(invalid: InvalidItem[]): ItemError[] {
-	return invalid.map(({ itemIndex, error }) => ({ itemIndex, ...failedRequestOf(error) }));
+	return invalid.map(({ itemIndex, error }) => ({ itemIndex, ...failureOf(error) }));
 }

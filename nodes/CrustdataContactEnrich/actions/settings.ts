@@ -4,8 +4,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ShapeOptions } from '../pipeline/shapeOutput';
 import type { TransportSettings } from '../transport';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from '../transport';
+import { DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_TIMEOUT_SECONDS } from '../transport/limits';
 import { RateLimiter } from '../transport/rateLimiter';
-import type { IdentifierType } from '../types';
+import type { ContactField, IdentifierType } from '../types';
+import { CONTACT_FIELDS } from '../types';
+import type { RunStats } from './runStats';
 
 // Settings every operation reads once (item 0): one request or job serves many items, so they
 // cannot vary per item.
@@ -16,6 +19,8 @@ export interface CommonSettings {
 	verified: boolean;
 	requestsPerMinute: number;
 	timeoutMs: number;
+	/** "Re-send Timed-Out Requests": a request that may have been billed is sent again. */
+	resendTimedOut: boolean;
 	shape: ShapeOptions;
 }
 
@@ -35,7 +40,7 @@ export function readCommonSettings(
 			`"Minimum Confidence" must be between 0 and 1, got ${String(options.minConfidence)}.`,
 		);
 	}
-	const requestsPerMinute = Number(options.requestsPerMinute ?? 15);
+	const requestsPerMinute = Number(options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE);
 	if (!(requestsPerMinute >= 1)) {
 		throw settingsError(
 			context,
@@ -46,7 +51,8 @@ export function readCommonSettings(
 		options,
 		verified: options.verified === true,
 		requestsPerMinute,
-		timeoutMs: Math.max(1, Number(options.timeoutSeconds ?? 60)) * 1000,
+		timeoutMs: Math.max(1, Number(options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)) * 1000,
+		resendTimedOut: options.resendTimedOut === true,
 		shape: {
 			identifierType,
 			simplify: context.getNodeParameter('simplify', 0, true) as boolean,
@@ -59,11 +65,19 @@ export function readCommonSettings(
 	};
 }
 
-/** One per execution: the limiter must not outlive it (executions share nothing). */
-export async function createTransportSettings(
+/**
+ * The transport of one execution: the credential, a limiter that must not outlive the execution
+ * (executions share nothing), and the run's accounting.
+ */
+export async function connect(
 	context: IExecuteFunctions,
-	{ requestsPerMinute, timeoutMs }: Pick<CommonSettings, 'requestsPerMinute' | 'timeoutMs'>,
-): Promise<TransportSettings & { secret: string }> {
+	{
+		requestsPerMinute,
+		timeoutMs,
+		resendTimedOut,
+	}: Pick<CommonSettings, 'requestsPerMinute' | 'timeoutMs' | 'resendTimedOut'>,
+	stats: RunStats,
+): Promise<TransportSettings> {
 	const credentials = await context.getCredentials<{ apiKey?: string; baseUrl?: string }>(
 		CREDENTIAL_TYPE,
 	);
@@ -72,6 +86,35 @@ export async function createTransportSettings(
 		baseUrl,
 		timeoutMs,
 		secret: String(credentials.apiKey ?? ''),
+		resendTimedOut,
 		limiter: new RateLimiter({ requestsPerMinute, now: Date.now }),
+		recorder: stats,
 	};
+}
+
+/**
+ * "Fields", as chosen or as an expression returns it (a list, or text separated by commas or
+ * spaces): only the four contact fields. None is an error too: without `fields` the API would
+ * return, and bill, every contact type.
+ */
+export function readContactFields(context: IExecuteFunctions): ContactField[] {
+	const raw = context.getNodeParameter('fields', 0, []) as unknown;
+	const values = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,;]+/) : [])
+		.map((value) => String(value).trim())
+		.filter((value) => value !== '');
+	const allowed = CONTACT_FIELDS.join(', ');
+	const unknown = values.find((value) => !(CONTACT_FIELDS as readonly string[]).includes(value));
+	if (unknown !== undefined) {
+		throw settingsError(
+			context,
+			`"Fields" holds "${unknown}", which is not a contact field this node can buy. Use one or more of: ${allowed}.`,
+		);
+	}
+	if (values.length === 0) {
+		throw settingsError(
+			context,
+			`Select at least one field under "Fields" (${allowed}): with none, every contact type would be bought.`,
+		);
+	}
+	return [...new Set(values)] as ContactField[];
 }

@@ -1,34 +1,43 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { EnrichEntry } from '../types';
 import type { ItemIdentifiers } from './dedupe';
-import type { ShapeOptions } from './shapeOutput';
-import { shapeEntry } from './shapeOutput';
 
 // Turns per-identifier outcomes back into output items, in input order, each paired to the input
-// item its identifier came from. Two items carrying one identifier each get their own copy.
+// item its identifier came from. What an answer becomes is the operation's shaper; the skeleton
+// (order, pairing, error items) is the same for every operation.
 
-export interface FailedRequest {
+/** Why an identifier (or a whole input item) became an error item. */
+export interface ItemFailure {
 	message: string;
 	description?: string;
 	httpCode?: string;
 }
 
-export type IdentifierOutcome =
-	| { kind: 'answered'; entry: EnrichEntry }
-	| { kind: 'failed'; failure: FailedRequest };
+export type IdentifierOutcome<A> =
+	| { kind: 'answered'; answer: A }
+	| { kind: 'failed'; failure: ItemFailure };
 
 /** An input item rejected before anything was sent. */
-export interface ItemError extends FailedRequest {
+export interface ItemError extends ItemFailure {
 	itemIndex: number;
 }
 
+/** The json objects one input item gets from its answered identifiers, in identifier order. */
+export type ItemShaper<A> = (answered: Array<{ identifier: string; answer: A }>) => IDataObject[];
+
+/** A shaper that shapes each identifier's answer on its own. */
+export function eachAnswer<A>(
+	shape: (identifier: string, answer: A) => IDataObject[],
+): ItemShaper<A> {
+	return (answered) => answered.flatMap(({ identifier, answer }) => shape(identifier, answer));
+}
+
 /** What an error item keeps of an n8n error (whose optional fields may be null). */
-export function failedRequestOf(error: {
+export function failureOf(error: {
 	message: string;
 	description?: string | null;
 	httpCode?: string | null;
-}): FailedRequest {
+}): ItemFailure {
 	return {
 		message: error.message,
 		description: error.description ?? undefined,
@@ -38,7 +47,7 @@ export function failedRequestOf(error: {
 
 export function errorItem(
 	itemIndex: number,
-	failure: FailedRequest,
+	failure: ItemFailure,
 	identifiers?: string[],
 ): INodeExecutionData {
 	const details: IDataObject = {};
@@ -51,35 +60,43 @@ export function errorItem(
 	return { json: { error: failure.message, details }, pairedItem: { item: itemIndex } };
 }
 
-export function assembleItems(
+function itemResults<A>(
+	{ itemIndex, identifiers }: ItemIdentifiers,
+	outcomes: Map<string, IdentifierOutcome<A>>,
+	shapeItem: ItemShaper<A>,
+): INodeExecutionData[] {
+	const answered: Array<{ identifier: string; answer: A }> = [];
+	const failures = new Map<ItemFailure, string[]>();
+	for (const identifier of identifiers) {
+		const outcome = outcomes.get(identifier);
+		if (outcome === undefined) continue;
+		if (outcome.kind === 'failed') {
+			failures.set(outcome.failure, [...(failures.get(outcome.failure) ?? []), identifier]);
+		} else {
+			answered.push({ identifier, answer: outcome.answer });
+		}
+	}
+	const results: INodeExecutionData[] = shapeItem(answered).map((json) => ({
+		json,
+		pairedItem: { item: itemIndex },
+	}));
+	for (const [failure, failedIdentifiers] of failures) {
+		results.push(errorItem(itemIndex, failure, failedIdentifiers));
+	}
+	return results;
+}
+
+export function assembleItems<A>(
 	valid: ItemIdentifiers[],
 	invalid: ItemError[],
-	outcomes: Map<string, IdentifierOutcome>,
-	shape: ShapeOptions,
+	outcomes: Map<string, IdentifierOutcome<A>>,
+	shapeItem: ItemShaper<A>,
 ): INodeExecutionData[] {
 	const perItem = new Map<number, INodeExecutionData[]>();
 	for (const { itemIndex, ...failure } of invalid) {
 		perItem.set(itemIndex, [errorItem(itemIndex, failure)]);
 	}
-	for (const { itemIndex, identifiers } of valid) {
-		const results: INodeExecutionData[] = [];
-		const failures = new Map<FailedRequest, string[]>();
-		for (const identifier of identifiers) {
-			const outcome = outcomes.get(identifier);
-			if (outcome === undefined) continue;
-			if (outcome.kind === 'failed') {
-				failures.set(outcome.failure, [...(failures.get(outcome.failure) ?? []), identifier]);
-				continue;
-			}
-			for (const json of shapeEntry(identifier, outcome.entry, shape)) {
-				results.push({ json, pairedItem: { item: itemIndex } });
-			}
-		}
-		for (const [failure, failedIdentifiers] of failures) {
-			results.push(errorItem(itemIndex, failure, failedIdentifiers));
-		}
-		perItem.set(itemIndex, results);
-	}
+	for (const item of valid) perItem.set(item.itemIndex, itemResults(item, outcomes, shapeItem));
 	return [...perItem.keys()]
 		.sort((a, b) => a - b)
 		.flatMap((itemIndex) => perItem.get(itemIndex) ?? []);

@@ -44,19 +44,13 @@ export function interpretJob(body: unknown): JobState {
 	return { state: 'malformed', detail: `the job status "${job.status}" is not a documented one` };
 }
 
-/** @default 10 s between the first polls, growing by half each time up to a minute. */
+/** When to poll batch jobs: the first delay, growing by `factor` up to `maxDelayMs`. */
 export interface PollSchedule {
 	firstDelayMs: number;
 	maxDelayMs: number;
 	/** @default 1.5 */
 	factor?: number;
 }
-
-export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
-	firstDelayMs: 10_000,
-	maxDelayMs: 60_000,
-	factor: 1.5,
-};
 
 /**
  * Delay before poll round `round` (0-based): jobs take minutes, so early polls are frequent and

@@ -1,5 +1,4 @@
-/** The API takes at most 25 identifiers per request. */
-export const MAX_IDENTIFIERS_PER_REQUEST = 25;
+import { MAX_IDENTIFIERS_PER_REQUEST } from '../transport/limits';
 
 /** Splits values into consecutive groups of at most `size`, as evenly ordered as given. */
 export function chunk<T>(values: readonly T[], size: number = MAX_IDENTIFIERS_PER_REQUEST): T[][] {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
-import type { EnrichEntry } from '../types';
+import type { EnrichEntry, IdentifierType } from '../types';
+import { normaliseIdentifier } from './normalise';
 
-// Answers come back as an array in request order: one entry per identifier sent. Parsing is
-// tolerant (unknown keys kept, unrequested tiers absent or null) but the skeleton must be there.
+// Answers are documented as an array in request order, one entry per identifier sent, each naming
+// the identifier it answers in `matched_on`. Parsing is tolerant (unknown keys kept, unrequested
+// tiers absent or null, `matched_on` may be missing) but the skeleton must be there.
 
 const matchSchema = z
 	.object({
@@ -14,7 +16,7 @@ const matchSchema = z
 
 const entrySchema = z
 	.object({
-		matched_on: z.string(),
+		matched_on: z.string().nullable().optional(),
 		match_type: z.string().optional(),
 		matches: z.array(matchSchema).nullable().optional(),
 	})
@@ -27,6 +29,7 @@ export function parseEnrichResponse(body: unknown): EnrichEntry[] | undefined {
 	if (!parsed.success) return undefined;
 	return parsed.data.map((entry) => ({
 		...entry,
+		matched_on: entry.matched_on ?? '',
 		match_type: entry.match_type ?? '',
 		matches: (entry.matches ?? []).map((match) => ({
 			...match,
@@ -42,21 +45,32 @@ export interface MappedAnswers {
 	missing: string[];
 }
 
-const sameIdentifier = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
-
 /**
- * Pairs entries with the identifiers sent: by position when the counts agree (the documented
- * contract), else by `matched_on`, so a short answer never shifts results onto the wrong person.
+ * Pairs entries with the identifiers sent by identity: each entry with the identifier its
+ * `matched_on` names, compared after the same normalisation as the input (so another spelling of
+ * the same identifier still pairs, and another order never puts one person's data on another).
+ * Position is the fallback only for an entry whose `matched_on` is missing or names nothing that
+ * was sent: it answers the identifier at its own position, if that one is still unanswered.
  */
-export function mapEntriesToIdentifiers(sent: string[], entries: EnrichEntry[]): MappedAnswers {
+export function mapEntriesToIdentifiers(
+	sent: string[],
+	entries: EnrichEntry[],
+	type: IdentifierType,
+): MappedAnswers {
 	const answered = new Map<string, EnrichEntry>();
-	if (entries.length === sent.length) {
-		sent.forEach((identifier, position) => answered.set(identifier, entries[position]));
-		return { answered, missing: [] };
-	}
-	for (const identifier of sent) {
-		const entry = entries.find((candidate) => sameIdentifier(candidate.matched_on, identifier));
-		if (entry !== undefined) answered.set(identifier, entry);
+	const unnamed: number[] = [];
+	const wanted = new Set(sent);
+	entries.forEach((entry, position) => {
+		const named = normaliseIdentifier(type, entry.matched_on);
+		if (named.ok && wanted.has(named.value) && !answered.has(named.value)) {
+			answered.set(named.value, entry);
+		} else if (!named.ok || !wanted.has(named.value)) {
+			unnamed.push(position);
+		}
+	});
+	for (const position of unnamed) {
+		const identifier = sent[position];
+		if (identifier !== undefined && !answered.has(identifier)) answered.set(identifier, entries[position]);
 	}
 	return { answered, missing: sent.filter((identifier) => !answered.has(identifier)) };
 }

@@ -28,11 +28,24 @@ function describeType(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-export function parseIdentifierInput(value: unknown): ParsedInput {
+// An address list as mail programs and CRM exports write it: `Jane Doe <jane@acme.com>`, the
+// display name perhaps quoted (`"Doe, Jane" <jane@acme.com>`). The name holds no `@`, so a plain
+// address before it stays a value of its own.
+const NAME_ADDRESS = /(?:"[^"]*"|[^,;<>"@\n])*<([^<>\s]+)>/g;
+
+export interface ParseOptions {
+	/** Read `Name <address>` as the address (email lists). */
+	nameAddresses?: boolean;
+}
+
+function splitText(text: string, { nameAddresses }: ParseOptions): string[] {
+	const plain = nameAddresses ? text.replace(NAME_ADDRESS, ' $1 ') : text;
+	return plain.split(SEPARATORS).filter((part) => part !== '');
+}
+
+export function parseIdentifierInput(value: unknown, options: ParseOptions = {}): ParsedInput {
 	if (value === undefined || value === null) return { ok: true, values: [] };
-	if (typeof value === 'string') {
-		return { ok: true, values: value.split(SEPARATORS).filter((part) => part !== '') };
-	}
+	if (typeof value === 'string') return { ok: true, values: splitText(value, options) };
 	if (Array.isArray(value)) {
 		const values: string[] = [];
 		for (const element of value.flat(Infinity) as unknown[]) {
@@ -43,7 +56,7 @@ export function parseIdentifierInput(value: unknown): ParsedInput {
 					reason: `the list holds ${describeType(element)} (${quoteValue(element)}) where text was expected`,
 				};
 			}
-			values.push(...element.split(SEPARATORS).filter((part) => part !== ''));
+			values.push(...splitText(element, options));
 		}
 		return { ok: true, values };
 	}

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { deepCopy } from 'n8n-workflow';
 
 import type { EmailRecord, EnrichEntry, EnrichMatch, IdentifierType } from '../types';
 
@@ -100,7 +101,8 @@ export function shapeEntry(
 					matched_on: entry.matched_on,
 					match_type: entry.match_type,
 					confidence_score: match.confidence_score,
-					person_data: match.person_data as IDataObject,
+					// Each item owns its objects: a node downstream that edits one must not change another.
+					person_data: deepCopy(match.person_data as IDataObject),
 				},
 	);
 }

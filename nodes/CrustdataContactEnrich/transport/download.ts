@@ -1,10 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import type { CrustdataResponse } from './index';
 import { networkFailure } from './index';
-import type { RequestFailure } from './retryPolicy';
+import type { TransportFailure } from './retryPolicy';
 import { isRetryable, retryDelayMs, retryLimit } from './retryPolicy';
+import { waitMs } from './wait';
 
 // Results files live behind pre-signed storage URLs: the signature in the query string is the
 // authorization, and storage rejects a request that also carries an authorization header. So this
@@ -14,7 +14,7 @@ export type DownloadResult =
 	| { ok: true; bytes: Uint8Array; retries: number }
 	/** Storage answered 404: an empty job's file is never written. */
 	| { ok: true; missing: true; retries: number }
-	| { ok: false; failure: RequestFailure; retries: number };
+	| { ok: false; failure: TransportFailure; retries: number };
 
 function toBytes(body: unknown): Uint8Array | undefined {
 	if (body instanceof Uint8Array) return body;
@@ -27,7 +27,7 @@ async function fetchOnce(
 	context: IExecuteFunctions,
 	url: string,
 	timeoutMs: number,
-): Promise<{ bytes: Uint8Array } | { missing: true } | RequestFailure> {
+): Promise<{ bytes: Uint8Array } | { missing: true } | TransportFailure> {
 	let response: CrustdataResponse;
 	try {
 		response = (await context.helpers.httpRequest({
@@ -67,9 +67,10 @@ export async function downloadResultsFile(
 		const outcome = await fetchOnce(this, url, timeoutMs);
 		if ('bytes' in outcome) return { ok: true, bytes: outcome.bytes, retries };
 		if ('missing' in outcome) return { ok: true, missing: true, retries };
-		if (!isRetryable(outcome) || retries >= retryLimit(outcome)) {
+		// A download is a free GET of a file: sending it again after a time-out costs nothing.
+		if (!isRetryable(outcome, true) || retries >= retryLimit(outcome)) {
 			return { ok: false, failure: outcome, retries };
 		}
-		await sleep(retryDelayMs(retries + 1, outcome, now()), signal);
+		await waitMs(retryDelayMs(retries + 1, outcome, now()), signal);
 	}
 }

@@ -1,7 +1,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { RequestFailure } from './retryPolicy';
+import type { TransportFailure } from './retryPolicy';
+import { mayHaveBeenProcessed } from './retryPolicy';
 
 // One message per failure: what happened and what to do. The API's own text goes into the
 // description, sanitised; it is human text, shown but never branched on.
@@ -44,6 +45,32 @@ export interface FailureContext {
 	itemIndex: number;
 	retries: number;
 	secret?: string;
+	/** Where the request went, named when the address itself looks wrong (a foreign 404). */
+	address?: { baseUrl: string; path: string };
+	/** The user's "Re-send Timed-Out Requests". @default false */
+	resendTimedOut?: boolean;
+}
+
+/**
+ * Whether a body is the API's own error answer (`{"error": {"type" | "message": …}}`). A 404 with
+ * such a body is Crustdata speaking; any other 404 (an HTML page, an empty body, another shape)
+ * means the address does not exist there: a wrong Base URL, or a proxy without the route.
+ */
+export function isApiErrorBody(body: unknown): boolean {
+	if (typeof body !== 'object' || body === null) return false;
+	const { error } = body as { error?: unknown };
+	if (typeof error !== 'object' || error === null) return false;
+	const { type, message } = error as { type?: unknown; message?: unknown };
+	return typeof type === 'string' || typeof message === 'string';
+}
+
+/** A 404 that is Crustdata's own answer (for enrich: nothing in the request matched). */
+export function isApiNotFound(failure: TransportFailure): boolean {
+	return failure.kind === 'status' && failure.status === 404 && isApiErrorBody(failure.body);
+}
+
+export function isForeignNotFound(failure: TransportFailure): boolean {
+	return failure.kind === 'status' && failure.status === 404 && !isApiErrorBody(failure.body);
 }
 
 const NETWORK_PROBLEMS: Record<string, string> = {
@@ -62,11 +89,20 @@ function networkProblem(code: string): string {
 	return NETWORK_PROBLEMS[code] ?? 'the network failed';
 }
 
-function failureMessage(failure: RequestFailure, retries: number): string {
+function failureMessage(failure: TransportFailure, context: FailureContext): string {
+	const { retries } = context;
 	const after = retries > 0 ? ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : '';
 	if (failure.kind === 'network') {
 		// Plain words, not the code: n8n replaces messages that contain a code such as ECONNRESET.
-		return `Crustdata did not answer (${networkProblem(failure.code)})${after}: check the Base URL in the credential and the network, then run again`;
+		const problem = networkProblem(failure.code);
+		if (mayHaveBeenProcessed(failure) && context.resendTimedOut !== true) {
+			return `Crustdata did not answer (${problem}) and the request was not sent again: Crustdata may already have processed and billed it. Check the account's usage before you run these items again, or turn on "Re-Send Timed-Out Requests" in Options`;
+		}
+		return `Crustdata did not answer (${problem})${after}: check the Base URL in the credential and the network, then run again`;
+	}
+	if (isForeignNotFound(failure) && context.address !== undefined) {
+		const { baseUrl, path } = context.address;
+		return `Nothing answers at ${baseUrl}${path} (404, and not Crustdata's own answer): check the Base URL in the credential (${baseUrl}); it should be https://api.crustdata.com or a proxy that forwards to it`;
 	}
 	if (failure.kind === 'malformed') {
 		return `Crustdata answered ${failure.status} but ${failure.detail}; the request was not sent again, because it may already have been billed`;
@@ -82,9 +118,28 @@ function failureMessage(failure: RequestFailure, retries: number): string {
 	);
 }
 
+export interface ApiErrorParts {
+	message: string;
+	description?: string;
+	httpCode?: string;
+	itemIndex: number;
+}
+
+/** A NodeApiError built from its parts (errors are built whole, never edited afterwards). */
+export function buildApiError(node: INode, parts: ApiErrorParts): NodeApiError {
+	const { message, description, httpCode, itemIndex } = parts;
+	const response: JsonObject = { message, ...(httpCode ? { httpCode } : {}) };
+	return new NodeApiError(node, response, {
+		message,
+		description: description ?? message,
+		httpCode,
+		itemIndex,
+	});
+}
+
 export function toNodeApiError(
 	node: INode,
-	failure: RequestFailure,
+	failure: TransportFailure,
 	context: FailureContext,
 ): NodeApiError {
 	const apiText =
@@ -93,15 +148,25 @@ export function toNodeApiError(
 			: failure.kind === 'network'
 				? `${failure.code}: ${failure.message}`
 				: undefined;
-	const message = sanitizeApiMessage(failureMessage(failure, context.retries), context.secret);
-	const description =
-		apiText === undefined ? undefined : sanitizeApiMessage(apiText, context.secret);
-	const httpCode = failure.kind === 'network' ? undefined : String(failure.status);
-	const response: JsonObject = { message, ...(httpCode ? { httpCode } : {}) };
-	return new NodeApiError(node, response, {
-		message,
-		description: description ?? message,
-		httpCode,
+	return buildApiError(node, {
+		message: sanitizeApiMessage(failureMessage(failure, context), context.secret),
+		description: apiText === undefined ? undefined : sanitizeApiMessage(apiText, context.secret),
+		httpCode: failure.kind === 'network' ? undefined : String(failure.status),
 		itemIndex: context.itemIndex,
+	});
+}
+
+/** The same error with `note` added to its description. */
+export function withNote(
+	node: INode,
+	error: NodeApiError,
+	itemIndex: number,
+	note: string,
+): NodeApiError {
+	return buildApiError(node, {
+		message: error.message,
+		description: `${error.description ?? ''} ${note}`.trim(),
+		httpCode: error.httpCode ?? undefined,
+		itemIndex,
 	});
 }

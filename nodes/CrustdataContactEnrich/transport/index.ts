@@ -1,9 +1,16 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
-import { NodeApiError, sleep } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
-import type { RateLimiter } from './rateLimiter';
-import type { RequestFailure, ResponseHeaders } from './retryPolicy';
-import { isRateLimited, isRetryable, retryDelayMs, retryLimit } from './retryPolicy';
+import type { RateLimiter, RequestTicket } from './rateLimiter';
+import type { ResponseHeaders, TransportFailure } from './retryPolicy';
+import {
+	isRateLimited,
+	isRetryable,
+	mayHaveBeenProcessed,
+	retryDelayMs,
+	retryLimit,
+} from './retryPolicy';
+import { waitMs } from './wait';
 
 export const CREDENTIAL_TYPE = 'crustdataContactApi';
 export const DEFAULT_BASE_URL = 'https://api.crustdata.com';
@@ -18,6 +25,12 @@ export interface CrustdataRequest {
 	 * @default true
 	 */
 	retryRateLimited?: boolean;
+	/**
+	 * Whether a time-out or dropped connection (the request may have been processed and billed) is
+	 * sent again. A batch submit never is: its caller looks for the job first.
+	 * @default the settings' `resendTimedOut`
+	 */
+	resendTimedOut?: boolean;
 }
 
 export interface CrustdataResponse {
@@ -29,12 +42,24 @@ export interface CrustdataResponse {
 /** The answer, or what went wrong once retries were spent; never the request's headers. */
 export type CrustdataResult =
 	| { ok: true; response: CrustdataResponse; retries: number }
-	| { ok: false; failure: RequestFailure; retries: number };
+	| { ok: false; failure: TransportFailure; retries: number };
+
+/** Told of every request sent, whatever its outcome: the one place requests and credits are counted. */
+export interface AttemptRecorder {
+	recordAttempt(headers: ResponseHeaders | undefined): void;
+	/** A request is sent again although Crustdata may have processed it (a time-out, a drop). */
+	recordResend(): void;
+}
 
 export interface TransportSettings {
 	baseUrl: string;
 	limiter: RateLimiter;
 	timeoutMs: number;
+	/** The API key, only to scrub it from messages. */
+	secret: string;
+	/** The user's "Re-send Timed-Out Requests". @default false */
+	resendTimedOut?: boolean;
+	recorder?: AttemptRecorder;
 	now?: () => number;
 }
 
@@ -62,7 +87,7 @@ export function networkErrorCode(error: unknown): string | undefined {
  * A request that threw: a failed connection is a failure to retry; anything else (a missing
  * credential, a cancelled execution) is not ours to retry and is thrown.
  */
-export function networkFailure(context: IExecuteFunctions, error: unknown): RequestFailure {
+export function networkFailure(context: IExecuteFunctions, error: unknown): TransportFailure {
 	const code = networkErrorCode(error);
 	if (code === undefined || context.getExecutionCancelSignal()?.aborted) {
 		throw new NodeApiError(context.getNode(), error as JsonObject);
@@ -70,7 +95,7 @@ export function networkFailure(context: IExecuteFunctions, error: unknown): Requ
 	return { kind: 'network', code, message: error instanceof Error ? error.message : String(error) };
 }
 
-function readBody(response: CrustdataResponse): RequestFailure | undefined {
+function readBody(response: CrustdataResponse): TransportFailure | undefined {
 	if (typeof response.body !== 'string' || response.body === '') return undefined;
 	try {
 		response.body = JSON.parse(response.body) as unknown;
@@ -89,7 +114,7 @@ async function sendOnce(
 	context: IExecuteFunctions,
 	request: CrustdataRequest,
 	settings: TransportSettings,
-): Promise<CrustdataResponse | RequestFailure> {
+): Promise<CrustdataResponse | TransportFailure> {
 	try {
 		const response: unknown = await context.helpers.httpRequestWithAuthentication.call(
 			context,
@@ -124,53 +149,38 @@ async function sendOnce(
 }
 
 /**
- * Waits until the limiter lets one more request go: a timed wait (window, reset, 429) once, or,
- * while the budget is used up or unknown, until a request in flight answers.
- */
-async function waitForTurn(limiter: RateLimiter, signal: AbortSignal | undefined): Promise<void> {
-	for (let wait = limiter.delayMs(); wait > 0; wait = limiter.delayMs()) {
-		if (wait === Infinity) {
-			await limiter.whenSettled();
-			continue;
-		}
-		await sleep(wait, signal);
-		// The wait was the one asked for; only a budget used up meanwhile holds this request back.
-		if (limiter.delayMs() !== Infinity) return;
-	}
-}
-
-/**
- * The only caller of httpRequestWithAuthentication: paces every request through the limiter and
- * retries what is safe to retry. Answers below 400 are `ok`; anything else comes back as a failure
- * once its retries are spent, for the caller to pin on exactly the items of this request.
+ * The only caller of httpRequestWithAuthentication: every request takes its turn from the limiter
+ * (the first attempt may bring the turn its caller took), and what is safe to retry is retried.
+ * Answers below 400 are `ok`; anything else comes back as a failure once its retries are spent,
+ * for the caller to pin on exactly the items of this request.
  */
 export async function crustdataApiRequest(
 	this: IExecuteFunctions,
 	request: CrustdataRequest,
 	settings: TransportSettings,
+	firstTurn?: RequestTicket,
 ): Promise<CrustdataResult> {
 	const now = settings.now ?? Date.now;
 	const signal = this.getExecutionCancelSignal();
 	for (let retries = 0; ; retries++) {
-		// No `await` when the turn is free: a caller launching several requests relies on each
-		// being counted before it returns.
-		if (settings.limiter.delayMs() > 0) await waitForTurn(settings.limiter, signal);
-		const ticket = settings.limiter.recordRequest();
-		let outcome: CrustdataResponse | RequestFailure | undefined;
+		const ticket =
+			retries === 0 && firstTurn !== undefined ? firstTurn : await settings.limiter.acquire(signal);
+		let outcome: CrustdataResponse | TransportFailure | undefined;
 		try {
 			outcome = await sendOnce(this, request, settings);
 		} finally {
 			// Frees the slot however the request ended; only a response teaches the budget.
-			settings.limiter.settle(
-				ticket,
-				outcome && 'headers' in outcome ? outcome.headers : undefined,
-			);
+			const headers = outcome && 'headers' in outcome ? outcome.headers : undefined;
+			settings.limiter.settle(ticket, headers);
+			settings.recorder?.recordAttempt(headers);
 		}
 		if (!('kind' in outcome)) return { ok: true, response: outcome, retries };
 
-		if (!isRetryable(outcome) || retries >= retryLimit(outcome)) {
+		const resend = request.resendTimedOut ?? settings.resendTimedOut ?? false;
+		if (!isRetryable(outcome, resend) || retries >= retryLimit(outcome)) {
 			return { ok: false, failure: outcome, retries };
 		}
+		if (mayHaveBeenProcessed(outcome)) settings.recorder?.recordResend();
 		if (request.retryRateLimited === false && isRateLimited(outcome)) {
 			return { ok: false, failure: outcome, retries };
 		}
@@ -178,7 +188,7 @@ export async function crustdataApiRequest(
 		if (isRateLimited(outcome)) {
 			settings.limiter.blockUntil(now() + delay);
 		} else {
-			await sleep(delay, signal);
+			await waitMs(delay, signal);
 		}
 	}
 }

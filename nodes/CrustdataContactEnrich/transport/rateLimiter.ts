@@ -1,8 +1,11 @@
+import { RATE_WINDOW_MS } from './limits';
 import type { ResponseHeaders } from './retryPolicy';
+import { headerValue, resetWaitMs } from './retryPolicy';
+import { waitMs } from './wait';
 
 // Keeps this execution under the account's limit while sending as much at once as it allows:
 // - never more than `requestsPerMinute` requests in any sliding window of `windowMs` (own window,
-//   counted at send time);
+//   counted when a turn is given);
 // - never more in flight than the server's last known budget: `x-ratelimit-remaining` of the
 //   latest answer, minus the requests sent after the request it answers (the server may not have
 //   counted those yet);
@@ -10,9 +13,9 @@ import type { ResponseHeaders } from './retryPolicy';
 //   one request goes alone to learn it (a probe);
 // - none while the server says nothing is left (`x-ratelimit-remaining: 0` until
 //   `x-ratelimit-reset`) or a 429 asked us to wait, since other workflows may share the limit.
-// One limiter per execution: module-level state would leak between executions and workers.
-
-export const RATE_WINDOW_MS = 60_000;
+// A request is counted when `acquire` gives it its turn, so how its sender awaits afterwards
+// cannot change the pace. One limiter per execution: module-level state would leak between
+// executions and workers.
 
 export interface RateLimiterOptions {
 	/** @default 15 */
@@ -22,14 +25,9 @@ export interface RateLimiterOptions {
 	now: () => number;
 }
 
-/** One request on the wire: hand it back to `settle` when it ends. */
+/** One request's turn: counted from `acquire`; hand it back to `settle` when the request ends. */
 export interface RequestTicket {
 	seq: number;
-}
-
-function firstHeader(headers: ResponseHeaders, name: string): string | undefined {
-	const value = headers[name];
-	return Array.isArray(value) ? value[0] : value;
 }
 
 export class RateLimiter {
@@ -62,6 +60,37 @@ export class RateLimiter {
 	}
 
 	/**
+	 * Waits until one more request may go, then counts it and returns its ticket. The caller sends
+	 * the request carrying that ticket and settles it when the request ends. While only an answer
+	 * can free the budget, the wait lasts until a request in flight is settled, or, when given,
+	 * until `whenAnswerUsed` resolves (a pool that must read an answer before it sends more).
+	 */
+	async acquire(
+		signal?: AbortSignal,
+		whenAnswerUsed?: () => Promise<void>,
+	): Promise<RequestTicket> {
+		await this.waitForTurn(signal, whenAnswerUsed);
+		// Counted in the same step as the last check: no other turn can come in between.
+		return this.recordRequest();
+	}
+
+	private async waitForTurn(
+		signal: AbortSignal | undefined,
+		whenAnswerUsed: (() => Promise<void>) | undefined,
+	): Promise<void> {
+		for (let wait = this.delayMs(); wait > 0; wait = this.delayMs()) {
+			if (wait === Infinity) {
+				await (whenAnswerUsed ? whenAnswerUsed() : this.whenSettled(signal));
+				signal?.throwIfAborted();
+				continue;
+			}
+			await waitMs(wait, signal);
+			// The wait was the one asked for; only a budget used up meanwhile holds this request back.
+			if (this.delayMs() !== Infinity) return;
+		}
+	}
+
+	/**
 	 * Milliseconds to wait before the next request may be sent: 0 = now; `Infinity` = only when a
 	 * request in flight answers (no passing time frees the budget). A finite wait is never
 	 * shortened by an answer: answers can only block longer or use up the budget.
@@ -89,6 +118,7 @@ export class RateLimiter {
 		return this.inFlight;
 	}
 
+	/** Counts a request now, without waiting: `acquire` is the way to send one. */
 	recordRequest(): RequestTicket {
 		this.sentAt.push(this.now());
 		this.inFlight++;
@@ -107,15 +137,23 @@ export class RateLimiter {
 		for (const wake of waiters) wake();
 	}
 
-	/** Resolves when the next request in flight ends (for a caller told to wait `Infinity`). */
-	async whenSettled(): Promise<void> {
-		if (this.inFlight === 0) return;
-		await new Promise<void>((resolve) => this.waiters.push(resolve));
+	/** Resolves when the next request in flight ends, or the signal aborts. */
+	async whenSettled(signal?: AbortSignal): Promise<void> {
+		if (this.inFlight === 0 || signal?.aborted) return;
+		await new Promise<void>((resolve) => {
+			const wake = () => {
+				signal?.removeEventListener('abort', wake);
+				resolve();
+			};
+			signal?.addEventListener('abort', wake, { once: true });
+			this.waiters.push(wake);
+		});
+		signal?.throwIfAborted();
 	}
 
 	/** Learns from the server's `x-ratelimit-*` headers on any response. */
 	observe(headers: ResponseHeaders, ticket: RequestTicket = { seq: this.sent - 1 }): void {
-		const raw = firstHeader(headers, 'x-ratelimit-remaining');
+		const raw = headerValue(headers, 'x-ratelimit-remaining');
 		const remaining = Number(raw);
 		if (raw === undefined || raw.trim() === '' || !Number.isFinite(remaining)) {
 			// A response without the header (a proxy's error page, another endpoint): probe again.
@@ -123,14 +161,14 @@ export class RateLimiter {
 			return;
 		}
 		this.budget = { remaining: Math.max(0, Math.floor(remaining)), afterSeq: ticket.seq };
-		const reset = Number(firstHeader(headers, 'x-ratelimit-reset'));
-		if (remaining > 0 || !Number.isFinite(reset)) return;
+		const now = this.now();
+		const resetMs = resetWaitMs(headers, now);
+		if (remaining > 0 || resetMs === undefined) return;
 		// Answers that arrive together all say "0 left until the oldest request leaves": the first
 		// one heard says it soonest after the server wrote it. Those heard later (processed after
 		// the others) would only push the same moment back, by their own delay.
-		const now = this.now();
 		if (now < this.emptyUntil) return;
-		this.emptyUntil = now + Math.max(0, reset) * 1000;
+		this.emptyUntil = now + resetMs;
 		this.blockUntil(this.emptyUntil);
 	}
 

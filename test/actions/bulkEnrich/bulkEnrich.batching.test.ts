@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import nock from 'nock';
 
 import { runNode } from '../../integration/harness';
-import { bulkOptions, fakeBatch, FILES, profile, urlItems } from './fakeBatch';
+import { bulkOptions, fakeBatch, FILES, profile, urlItems } from '../../fakes/batch';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -60,7 +60,8 @@ describe('bulkEnrich: jobs across items', () => {
 		// A downstream `$('Input').item` resolves through the node's pairedItem.
 		expect(downstream).toEqual(values);
 		expect(hints.map((hint) => hint.message)).toContainEqual(
-			expect.stringContaining('700 distinct identifiers sent, 700 matched'),
+			// Batch jobs report no credits: the hint says what they do tell, never "0 credits".
+			'Crustdata: 3 batch jobs for 700 distinct profile URLs, 700 records returned, 700 matched, 0 unmatched. Batch jobs do not report the credits they use: see the usage in your Crustdata account.',
 		);
 	});
 

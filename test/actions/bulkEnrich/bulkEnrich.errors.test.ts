@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 import nock from 'nock';
 
 import { runNode } from '../../integration/harness';
-import { API, bulkOptions, FAKE_ACCOUNT, fakeBatch, profile, urlItems } from './fakeBatch';
+import { API, bulkOptions, FAKE_ACCOUNT, fakeBatch, profile, urlItems } from '../../fakes/batch';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());

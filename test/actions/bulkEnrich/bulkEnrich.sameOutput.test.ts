@@ -2,43 +2,12 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import nock from 'nock';
 
 import { runNode } from '../../integration/harness';
-import { API, bulkOptions, fakeBatch, personFor, profile, urlItems } from './fakeBatch';
+import { answerFromPeople, bulkOptions, fakeBatch, profile, urlItems } from '../../fakes/batch';
+import { fakeEnrich } from '../../fakes/crustdata';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
-
-// Enrich answers from the same people the batch fake knows, one match at confidence 1.
-function fakeEnrich(): void {
-	nock(API)
-		.post('/person/contact/enrich')
-		.times(100)
-		.reply((_path, body) => {
-			const urls = (body as IDataObject).professional_network_profile_urls as string[];
-			return [
-				200,
-				urls.map((url) => {
-					const person = personFor(url);
-					const matches = person
-						? [
-								{
-									confidence_score: 1,
-									person_data: {
-										crustdata_person_id: person.crustdata_person_id,
-										contact: {
-											business_emails: person.business_emails,
-											personal_emails: person.personal_emails,
-											phone_numbers: person.phone_numbers,
-										},
-									},
-								},
-							]
-						: [];
-					return { matched_on: url, match_type: 'professional_network_profile_url', matches };
-				}),
-			];
-		});
-}
 
 const values = [
 	`${profile('ada')}; ${profile('nomatch-1')}`,
@@ -66,7 +35,7 @@ describe('bulkEnrich output equals enrich output', () => {
 		['with unmatched', { options: { includeUnmatched: true } }],
 	])('for the same input, %s', async (_label, parameters) => {
 		const fields = ['contact.business_emails', 'contact.personal_emails', 'contact.phone_numbers'];
-		fakeEnrich();
+		fakeEnrich({ replies: [answerFromPeople] });
 		const enriched = await outputOf('enrich', { fields, ...parameters });
 		fakeBatch();
 		const bulk = await outputOf('bulkEnrich', { fields, ...parameters });

@@ -1,7 +1,7 @@
 import nock from 'nock';
 
 import { runNode } from '../../integration/harness';
-import { answerAll, enrichOptions, fakeCrustdata, items } from './fakeCrustdata';
+import { answerAll, enrichOptions, fakeCrustdata, items } from '../../fakes/crustdata';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());

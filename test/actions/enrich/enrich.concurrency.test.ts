@@ -1,73 +1,28 @@
-import type { IDataObject } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 import nock from 'nock';
 
 import { RateLimiter } from '../../../nodes/CrustdataContactEnrich/transport/rateLimiter';
 import { runNode } from '../../integration/harness';
-import { answerAll, API, enrichOptions, fakeCrustdata, items } from './fakeCrustdata';
+import type { Reply } from '../../fakes/crustdata';
+import { answerAll, enrichOptions, fakeCrustdata, fakeEnrich, items } from '../../fakes/crustdata';
+import { sleepMock, virtualClock } from '../../helpers/sleep';
 
-// Real waits by default (the server below answers after a real delay); the virtual-clock test
-// swaps in a sleep that only moves the clock.
-jest.mock('n8n-workflow', () => {
-	const actual = jest.requireActual<typeof import('n8n-workflow')>('n8n-workflow');
-	return { ...actual, sleep: jest.fn(actual.sleep) };
-});
-const sleepMock = jest.mocked(sleep);
-const realSleep = jest.requireActual<typeof import('n8n-workflow')>('n8n-workflow').sleep;
+// Real waits by default (the server answers after a real delay); one test runs on a virtual clock.
 
 beforeAll(() => nock.disableNetConnect());
-beforeEach(() => sleepMock.mockClear());
-afterEach(() => {
-	nock.cleanAll();
-	jest.restoreAllMocks();
-	sleepMock.mockImplementation(realSleep);
-});
+afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
 const emails = (count: number) => Array.from({ length: count }, (_, i) => `p${i}@acme.com`);
-
-/**
- * A server with its own sliding window (LIMIT requests per WINDOW_MS, counted on arrival,
- * `x-ratelimit-*` computed when it answers, LATENCY_MS later) that records how many requests
- * it holds at once, and answers 429 beyond its limit.
- */
-function slowServer(limit: number, windowMs: number, latencyMs: number) {
-	const admitted: number[] = [];
-	const log = { concurrentOnArrival: [] as number[], statuses: [] as number[], inFlight: 0 };
-	const rateHeaders = () => {
-		const now = Date.now();
-		const recent = admitted.filter((at) => now - at < windowMs);
-		const resetMs = recent.length > 0 ? recent[0] + windowMs - now : windowMs;
-		return {
-			'x-ratelimit-remaining': String(Math.max(0, limit - recent.length)),
-			'x-ratelimit-reset': (Math.max(0, resetMs) / 1000).toFixed(3),
-		};
-	};
-	nock(API)
-		.post('/person/contact/enrich')
-		.times(1000)
-		.reply(function (_path, requestBody, callback) {
-			const body = requestBody as IDataObject;
-			const identifiers = body.business_emails as string[];
-			const now = Date.now();
-			const full = admitted.filter((at) => now - at < windowMs).length >= limit;
-			if (!full) admitted.push(now);
-			log.inFlight++;
-			log.concurrentOnArrival.push(log.inFlight);
-			void realSleep(latencyMs).then(() => {
-				log.inFlight--;
-				const [status, entries] = full ? [429, ''] : answerAll({ identifiers, body, headers: {} });
-				log.statuses.push(status);
-				callback(null, [status, entries as nock.Body, rateHeaders()]);
-			});
-		});
-	return log;
-}
+const budget = (credits: string) => ({
+	'x-credits-used': credits,
+	'x-ratelimit-remaining': '3',
+	'x-ratelimit-reset': '30',
+});
 
 describe('enrich: concurrent sending', () => {
 	it('probes alone, then overlaps requests up to the remaining budget the server reported', async () => {
 		// 5 per 600 ms, 100 ms per answer: 250 identifiers are 10 requests, two windows' worth.
-		const server = slowServer(5, 600, 100);
+		const server = fakeEnrich({ window: { limit: 5, windowMs: 600 }, latencyMs: 100 });
 		const { output } = await runNode(
 			enrichOptions(
 				{
@@ -86,12 +41,7 @@ describe('enrich: concurrent sending', () => {
 	});
 
 	it('never sends more than requestsPerMinute in any 60 s of virtual time, even with budget to spare', async () => {
-		let now = Date.now();
-		const start = now;
-		jest.spyOn(Date, 'now').mockImplementation(() => now);
-		sleepMock.mockImplementation(async (ms: number) => {
-			now += ms;
-		});
+		const clock = virtualClock();
 		const calls = fakeCrustdata(answerAll); // x-ratelimit-remaining: 10 on every answer
 		// Send times as the client sends (the fake sees arrivals later, after virtual sleeps).
 		const sentAt: number[] = [];
@@ -99,7 +49,7 @@ describe('enrich: concurrent sending', () => {
 		jest.spyOn(RateLimiter.prototype, 'recordRequest').mockImplementation(function (
 			this: RateLimiter,
 		) {
-			sentAt.push(now - start);
+			sentAt.push(clock.elapsed());
 			return record.call(this);
 		});
 		await runNode(
@@ -119,27 +69,12 @@ describe('enrich: concurrent sending', () => {
 
 	it('after a failed request without Continue On Fail, starts nothing more, lets the requests in flight end, then throws', async () => {
 		// 8 chunks; the probe says 3 remain; of the three sent together, the first answers first: 402.
-		const arrivals: string[] = [];
-		nock(API)
-			.post('/person/contact/enrich')
-			.times(1000)
-			.reply(function (_path, requestBody, callback) {
-				const body = requestBody as IDataObject;
-				const identifiers = body.business_emails as string[];
-				arrivals.push(identifiers[0]);
-				const [status, entries] =
-					arrivals.length === 2
-						? [402, { error: { message: 'Out of credits' } }]
-						: answerAll({ identifiers, body, headers: {} });
-				const headers = {
-					'x-credits-used': status === 200 ? '25' : '0',
-					'x-ratelimit-remaining': '3',
-					'x-ratelimit-reset': '30',
-				};
-				void realSleep([20, 10][arrivals.length - 1] ?? 150).then(() =>
-					callback(null, [status, entries as nock.Body, headers]),
-				);
-			});
+		const outOfCredits: Reply = () => [402, { error: { message: 'Out of credits' } }, budget('0')];
+		const bought: Reply = (call) => [200, answerAll(call)[1], budget('25')];
+		const server = fakeEnrich({
+			replies: [bought, outOfCredits, bought],
+			latencyMs: (call) => [20, 10][call] ?? 150,
+		});
 		await expect(
 			runNode(
 				enrichOptions(
@@ -155,6 +90,11 @@ describe('enrich: concurrent sending', () => {
 				'75 identifiers had already been enriched for 75 credits.',
 			),
 		});
-		expect(arrivals).toEqual(['p0@acme.com', 'p25@acme.com', 'p50@acme.com', 'p75@acme.com']);
+		expect(server.calls.map((call) => call.identifiers[0])).toEqual([
+			'p0@acme.com',
+			'p25@acme.com',
+			'p50@acme.com',
+			'p75@acme.com',
+		]);
 	});
 });

@@ -1,20 +1,21 @@
 import type { INodeExecutionData } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 import nock from 'nock';
 
 import { runNode } from '../../integration/harness';
-import type { Reply } from './fakeCrustdata';
-import { answerAll, API, API_KEY, enrichOptions, fakeCrustdata, items } from './fakeCrustdata';
-
-// Waits are asserted, not waited: the pacing and backoff durations are what the tests check.
-jest.mock('n8n-workflow', () => ({
-	...jest.requireActual<object>('n8n-workflow'),
-	sleep: jest.fn(async () => undefined),
-}));
-const sleepMock = jest.mocked(sleep);
+import type { Reply } from '../../fakes/crustdata';
+import {
+	answerAll,
+	API,
+	API_KEY,
+	enrichOptions,
+	fakeCrustdata,
+	items,
+} from '../../fakes/crustdata';
+import { instantSleep, sleepMock } from '../../helpers/sleep';
 
 beforeAll(() => nock.disableNetConnect());
-beforeEach(() => sleepMock.mockClear());
+// Waits are asserted, not waited: the pacing and backoff durations are what the tests check.
+beforeEach(() => instantSleep());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
@@ -177,10 +178,12 @@ describe('enrich: failed requests', () => {
 		);
 	});
 
-	it('retries a request that timed out', async () => {
-		nock(API).post('/person/contact/enrich').delay(1500).reply(200, []);
+	// Changed with the hardening issue: a time-out may come after Crustdata billed the request, so
+	// it is no longer re-sent unless the user turns on "Re-Send Timed-Out Requests".
+	it('does not send a timed-out request again by default: Crustdata may have billed it', async () => {
+		nock(API).post('/person/contact/enrich').delay(1500).reply(200, [], { 'x-credits-used': '2' });
 		const calls = fakeCrustdata(answerAll);
-		const { output } = await runNode(
+		const { output, hints } = await runNode(
 			enrichOptions(
 				{
 					identifyBy: 'businessEmail',
@@ -188,11 +191,41 @@ describe('enrich: failed requests', () => {
 					options: { timeoutSeconds: 1 },
 				},
 				items(emails(2), 'email'),
+				{ onError: 'continueErrorOutput' },
+			),
+		);
+		expect(calls).toHaveLength(0);
+		expect(sleepMock).not.toHaveBeenCalled();
+		expect(output[0]).toEqual([]);
+		expect(output[1].map((item) => item.json.error)).toEqual(
+			Array(2).fill(
+				'Crustdata did not answer (the request timed out) and the request was not sent again: Crustdata may already have processed and billed it. Check the account\'s usage before you run these items again, or turn on "Re-Send Timed-Out Requests" in Options',
+			),
+		);
+		expect(hints[0].message).toBe(
+			'Crustdata: 1 request, 2 distinct identifiers sent, 0 matched, 0 unmatched, 2 failed, 0 credits used.',
+		);
+	});
+
+	it('sends a timed-out request again with "Re-Send Timed-Out Requests", and says so', async () => {
+		nock(API).post('/person/contact/enrich').delay(1500).reply(200, []);
+		const calls = fakeCrustdata(answerAll);
+		const { output, hints } = await runNode(
+			enrichOptions(
+				{
+					identifyBy: 'businessEmail',
+					businessEmails: '={{ $json.email }}',
+					options: { timeoutSeconds: 1, resendTimedOut: true },
+				},
+				items(emails(2), 'email'),
 			),
 		);
 		expect(calls).toHaveLength(1);
 		expect(sleepMock).toHaveBeenCalledTimes(1);
 		expect(output[0].map((item) => item.json.identifier)).toEqual(['p0@acme.com', 'p1@acme.com']);
+		expect(hints[0].message).toBe(
+			'Crustdata: 2 requests, 2 distinct identifiers sent, 2 matched, 0 unmatched, 1 request re-sent after a time-out, 2 credits used.',
+		);
 	});
 
 	it('does not resend a 200 whose body is not JSON: it may have been billed', async () => {
@@ -221,8 +254,12 @@ describe('enrich: failed requests', () => {
 		);
 	});
 
-	it('treats a 404 as no match for every identifier of that request', async () => {
-		const calls = fakeCrustdata(status(404, { message: 'Not found' }));
+	// Changed with the hardening issue: only the API's own JSON 404 means "no match"; any other 404
+	// (an HTML page, an empty body, a gateway's `{message}`) is a wrong address, and an error.
+	it("treats the API's own JSON 404 as no match for every identifier of that request", async () => {
+		const calls = fakeCrustdata(
+			status(404, { error: { type: 'not_found', message: 'No records found' } }),
+		);
 		const { output, hints } = await runNode(
 			enrichOptions(
 				{
@@ -242,6 +279,25 @@ describe('enrich: failed requests', () => {
 			'Crustdata: 1 request, 2 distinct identifiers sent, 0 matched, 2 unmatched, 0 credits used.',
 		);
 	});
+
+	it.each([
+		['an HTML page', '<html><body><h1>404 Not Found</h1></body></html>'],
+		['an empty body', ''],
+		["a gateway's own shape", { message: 'Not Found' }],
+	])(
+		'fails the items of a 404 with %s, naming the address and the Base URL',
+		async (_label, body) => {
+			const { calls, result } = run([status(404, body)], 2);
+			const { output } = await result;
+			expect(calls).toHaveLength(1);
+			expect(output[0] ?? []).toEqual([]);
+			expect(output[1].map((item) => item.json.error)).toEqual(
+				Array(2).fill(
+					"Nothing answers at https://api.crustdata.test/person/contact/enrich (404, and not Crustdata's own answer): check the Base URL in the credential (https://api.crustdata.test); it should be https://api.crustdata.com or a proxy that forwards to it",
+				),
+			);
+		},
+	);
 });
 
 describe('enrich: the API key never leaks', () => {

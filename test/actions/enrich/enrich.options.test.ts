@@ -1,18 +1,13 @@
-import { sleep } from 'n8n-workflow';
 import nock from 'nock';
 
 import { runNode } from '../../integration/harness';
-import type { Reply } from './fakeCrustdata';
-import { answerAll, enrichOptions, fakeCrustdata, items } from './fakeCrustdata';
-
-jest.mock('n8n-workflow', () => ({
-	...jest.requireActual<object>('n8n-workflow'),
-	sleep: jest.fn(async () => undefined),
-}));
-const sleepMock = jest.mocked(sleep);
+import type { Reply } from '../../fakes/crustdata';
+import { answerAll, enrichOptions, fakeCrustdata, items } from '../../fakes/crustdata';
+import { instantSleep, sleepMock } from '../../helpers/sleep';
 
 beforeAll(() => nock.disableNetConnect());
-beforeEach(() => sleepMock.mockClear());
+// Waits are asserted, not waited: the pacing and backoff durations are what the tests check.
+beforeEach(() => instantSleep());
 afterEach(() => {
 	nock.cleanAll();
 	jest.restoreAllMocks();
@@ -92,7 +87,7 @@ describe('enrich: fields and options', () => {
 				),
 			),
 		).rejects.toThrow(
-			'Select at least one field under "Fields": with none, every contact type would be bought.',
+			'Select at least one field under "Fields" (contact.business_emails, contact.personal_emails, contact.phone_numbers, contact.websites): with none, every contact type would be bought.',
 		);
 		expect(calls).toEqual([]);
 	});

@@ -1,56 +1,70 @@
-import type { IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	NodeApiError,
+} from 'n8n-workflow';
 
-import type { FailedRequest } from '../../pipeline/assembleItems';
-import { assembleItems, failedRequestOf } from '../../pipeline/assembleItems';
-import { toBatchFields } from '../../pipeline/batchFields';
+import type { IdentifierOutcome, ItemFailure, ItemShaper } from '../../pipeline/assembleItems';
+import { eachAnswer, failureOf } from '../../pipeline/assembleItems';
 import { chunk } from '../../pipeline/chunk';
 import { dedupeIdentifiers } from '../../pipeline/dedupe';
-import { toNodeApiError } from '../../transport/errors';
-import type { BatchField, ContactField } from '../../types';
-import { createTransportSettings } from '../settings';
-import { RunStats, summaryHint } from '../enrich/runStats';
-import { collectIdentifiers, itemErrorsOf } from '../identifiers';
-import type { BatchRunResult } from './batchRunner';
-import { BatchRunner } from './batchRunner';
-import { jobOutcomesByUrl, NOT_SUBMITTED, submittedItems } from './bulkOutput';
-import { readBulkSettings } from './settings';
+import { shapeEntry } from '../../pipeline/shapeOutput';
+import { buildApiError, toNodeApiError, withNote } from '../../transport/errors';
+import { BATCH_SUBMIT_PATH, MAX_URLS_PER_JOB } from '../../transport/limits';
+import type { EnrichEntry } from '../../types';
+import { readBatchFields, readBulkSettings } from '../batch/bulkSettings';
+import { jobOutcomesByUrl } from '../batch/jobResults';
+import { JobFollower, JobSubmitter, runJobs } from '../batch/jobs';
+import { collectIdentifiers } from '../identifiers';
+import { beginRun, finishRun } from '../run';
+import { batchHint } from '../runStats';
+import { connect } from '../settings';
 
-/** Batch Contact Enrich takes at most 300 profile URLs per job. */
-export const MAX_URLS_PER_JOB = 300;
+// Sends the distinct profile URLs as batch jobs of up to 300 and, by default, waits for them and
+// outputs their results as Enrich would; without waiting, outputs the batch ids per item.
 
-/** The four Enrich choices in the batch vocabulary; websites cannot be bought in bulk. */
-export function readBatchFields(context: IExecuteFunctions): BatchField[] {
-	const chosen = context.getNodeParameter('fields', 0, []) as ContactField[];
-	const { fields, unsupported } = toBatchFields(Array.isArray(chosen) ? chosen : []);
-	if (fields.length === 0) {
-		const why =
-			unsupported.length > 0
-				? 'Bulk Enrich cannot return websites; use the Enrich operation for them'
-				: 'with none, nothing would be bought';
-		throw new NodeOperationError(
-			context.getNode(),
-			`Select business emails, personal emails or phone numbers under "Fields": ${why}.`,
-			{ itemIndex: 0 },
-		);
+export const NOT_SUBMITTED: ItemFailure = {
+	message:
+		"These profile URLs were not submitted: the account's 5 batch job slots stayed busy until the wait limit",
+	description:
+		'Nothing was bought for them. Run the items again later, or raise "Max Wait (Minutes)".',
+};
+
+/**
+ * "Don't wait" output: per input item, the batch ids its URLs went into and the URLs themselves,
+ * ready for Get Bulk Results (`{{ $json.batchIds }}`, `{{ $json.profileUrls }}`).
+ */
+const submittedItem: ItemShaper<string> = (answered) => {
+	if (answered.length === 0) return [];
+	const json: IDataObject = {
+		status: 'submitted',
+		batchIds: [...new Set(answered.map(({ answer }) => answer))],
+		profileUrls: answered.map(({ identifier }) => identifier),
+	};
+	return [json];
+};
+
+function jobOfEachUrl(submitted: Map<string, string[]>) {
+	const outcomes = new Map<string, IdentifierOutcome<string>>();
+	for (const [batchId, urls] of submitted) {
+		for (const url of urls) outcomes.set(url, { kind: 'answered', answer: batchId });
 	}
-	if (unsupported.length > 0) {
-		context.addExecutionHints({
-			message:
-				'Bulk Enrich cannot return websites, so they were not requested. Use the Enrich operation for websites.',
-			type: 'warning',
-			location: 'outputPane',
-		});
-	}
-	return fields;
+	return outcomes;
 }
 
-const EMPTY_RUN: BatchRunResult = {
-	submitted: new Map(),
-	outcomes: new Map(),
-	rejected: [],
-	unsent: [],
-};
+// Stopping must not hide jobs that were already submitted (and may be paid for): name them.
+function withSubmittedJobsNote(
+	context: IExecuteFunctions,
+	error: NodeApiError,
+	itemIndex: number,
+	submitted: Map<string, string[]>,
+): NodeApiError {
+	if (submitted.size === 0) return error;
+	const ids = [...submitted.keys()].join(', ');
+	const note = `Batch jobs already submitted before this failure: ${ids}. Fetch their results with the "Get Bulk Results" operation. Set "On Error" to "Continue" in the node's settings to get them in this run instead.`;
+	return withNote(context.getNode(), error, itemIndex, note);
+}
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -59,64 +73,57 @@ export async function execute(
 	const settings = readBulkSettings(this);
 	const fields = readBatchFields(this);
 	const waitForCompletion = this.getNodeParameter('waitForCompletion', 0, true) as boolean;
-	const continueOnFail = this.continueOnFail();
-	const { valid, invalid } = collectIdentifiers(this, items, 'profileUrl');
-	if (invalid.length > 0 && !continueOnFail) throw invalid[0].error;
-
-	const { distinct, owners } = dedupeIdentifiers(valid);
-	const stats = new RunStats();
-	const failures = new Map<string, FailedRequest>();
-	let run = EMPTY_RUN;
+	const run = beginRun(this, collectIdentifiers(this, items, 'profileUrl'));
+	const { distinct, owners } = dedupeIdentifiers(run.valid);
+	const failures = new Map<string, ItemFailure>();
+	let submitted = new Map<string, string[]>();
+	let follower: JobFollower | undefined;
 	if (distinct.length > 0) {
-		const transport = await createTransportSettings(this, settings);
-		const runSettings = {
-			fields,
-			verified: settings.verified,
-			deadline: Date.now() + settings.waitMinutes * 60_000,
-			waitMinutes: settings.waitMinutes,
-			poll: settings.poll,
-			waitForCompletion,
-			stopOnRejection: !continueOnFail,
-			now: Date.now,
-		};
-		const chunks = chunk(distinct, MAX_URLS_PER_JOB);
-		run = await new BatchRunner(this, transport, runSettings, stats, chunks).run();
-		for (const { urls, failure, retries } of run.rejected) {
-			const itemIndex = owners.get(urls[0])?.[0] ?? 0;
-			const error = toNodeApiError(this.getNode(), failure, {
-				itemIndex,
-				retries,
-				secret: transport.secret,
-			});
-			if (!continueOnFail) throw withSubmittedJobsNote(error, run);
-			const asFailure = failedRequestOf(error);
-			for (const url of urls) failures.set(url, asFailure);
+		const transport = await connect(this, settings, run.stats);
+		const deadline = Date.now() + settings.waitMinutes * 60_000;
+		const submitter = new JobSubmitter(
+			this,
+			transport,
+			{ fields, verified: settings.verified, stopOnRejection: !run.continueOnFail, deadline, now: Date.now },
+			chunk(distinct, MAX_URLS_PER_JOB),
+		);
+		follower = new JobFollower(this, transport, { waitMinutes: settings.waitMinutes, poll: settings.poll });
+		await runJobs(this, follower, submitter, { deadline, waitForCompletion, now: Date.now });
+		submitted = submitter.submitted;
+		for (const rejection of submitter.rejected) {
+			const itemIndex = owners.get(rejection.urls[0])?.[0] ?? 0;
+			const error =
+				'unknown' in rejection
+					? buildApiError(this.getNode(), { ...rejection.unknown, itemIndex })
+					: toNodeApiError(this.getNode(), rejection.failure, {
+							itemIndex,
+							retries: rejection.retries,
+							secret: transport.secret,
+							address: { baseUrl: transport.baseUrl, path: BATCH_SUBMIT_PATH },
+						});
+			if (!run.continueOnFail) throw withSubmittedJobsNote(this, error, itemIndex, submitted);
+			const asFailure = failureOf(error);
+			for (const url of rejection.urls) failures.set(url, asFailure);
 		}
-		for (const urls of run.unsent) for (const url of urls) failures.set(url, NOT_SUBMITTED);
+		for (const urls of submitter.takeUnsent()) for (const url of urls) failures.set(url, NOT_SUBMITTED);
+		for (const urls of submitted.values()) run.stats.markSent(urls);
 	}
 
-	const itemErrors = itemErrorsOf(invalid);
 	if (!waitForCompletion) {
-		this.addExecutionHints({
-			message: `Crustdata: ${run.submitted.size} batch ${run.submitted.size === 1 ? 'job' : 'jobs'} submitted for ${distinct.length - failures.size} distinct profile URLs. Fetch the results with the "Get Bulk Results" operation.`,
-			type: failures.size > 0 ? 'warning' : 'info',
-			location: 'outputPane',
-		});
-		return [submittedItems(valid, itemErrors, run, failures)];
+		const outcomes = jobOfEachUrl(submitted);
+		for (const [url, failure] of failures) outcomes.set(url, { kind: 'failed', failure });
+		const jobs = `${submitted.size} batch ${submitted.size === 1 ? 'job' : 'jobs'}`;
+		const hint = {
+			message: `Crustdata: ${jobs} submitted for ${run.stats.sent} distinct profile URLs. Fetch the results with the "Get Bulk Results" operation.`,
+			type: failures.size > 0 ? ('warning' as const) : ('info' as const),
+			location: 'outputPane' as const,
+		};
+		return finishRun(this, run, run.valid, outcomes, submittedItem, hint);
 	}
-	const { outcomes, completedUrls } = jobOutcomesByUrl(run);
+	const { outcomes, records } = jobOutcomesByUrl(submitted, follower?.outcomes ?? new Map());
 	for (const [url, failure] of failures) outcomes.set(url, { kind: 'failed', failure });
-	stats.sent += completedUrls;
-	stats.countOutcomes(outcomes);
-	this.addExecutionHints(summaryHint(stats));
-	return [assembleItems(valid, itemErrors, outcomes, settings.shape)];
-}
-
-// Stopping must not hide jobs that were already submitted (and may be paid for): name them.
-function withSubmittedJobsNote(error: NodeApiError, run: BatchRunResult): NodeApiError {
-	if (run.submitted.size === 0) return error;
-	const ids = [...run.submitted.keys()].join(', ');
-	error.description =
-		`${error.description ?? ''} Batch jobs already submitted before this failure: ${ids}. Fetch their results with the "Get Bulk Results" operation. Set "On Error" to "Continue" in the node's settings to get them in this run instead.`.trim();
-	return error;
+	run.stats.countOutcomes(outcomes);
+	const shape = eachAnswer((url, entry: EnrichEntry) => shapeEntry(url, entry, settings.shape));
+	const hint = batchHint(run.stats, { jobs: submitted.size, records });
+	return finishRun(this, run, run.valid, outcomes, shape, hint);
 }

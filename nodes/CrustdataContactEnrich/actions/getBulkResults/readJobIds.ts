@@ -45,9 +45,6 @@ function readItem(context: IExecuteFunctions, itemIndex: number): string | ItemJ
 export function readJobIds(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
-): { jobs: ItemJobs[]; invalid: InvalidItem[] } {
-	const { valid, invalid } = readEachItem(context, items, 'a parameter', (itemIndex) =>
-		readItem(context, itemIndex),
-	);
-	return { jobs: valid, invalid };
+): { valid: ItemJobs[]; invalid: InvalidItem[] } {
+	return readEachItem(context, items, 'a parameter', (itemIndex) => readItem(context, itemIndex));
 }

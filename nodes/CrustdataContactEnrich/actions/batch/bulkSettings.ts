@@ -1,18 +1,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_POLL_SCHEDULE } from '../../pipeline/batchJob';
+import { toBatchFields } from '../../pipeline/batchFields';
 import type { PollSchedule } from '../../pipeline/batchJob';
+import { DEFAULT_MAX_WAIT_MINUTES, DEFAULT_POLL_SCHEDULE } from '../../transport/limits';
+import type { BatchField } from '../../types';
 import type { CommonSettings } from '../settings';
-import { readCommonSettings, settingsError } from '../settings';
+import { readCommonSettings, readContactFields, settingsError } from '../settings';
 
 // What both bulk operations read besides the common settings.
-
-/**
- * n8n caps a workflow's own timeout at EXECUTIONS_TIMEOUT_MAX, 3600 s unless raised: 55 minutes of
- * waiting leaves 5 for submitting, downloading and the nodes after this one.
- * @default 55
- */
-export const DEFAULT_MAX_WAIT_MINUTES = 55;
 
 /** @default 10 */
 export const DEFAULT_POLL_INTERVAL_SECONDS = DEFAULT_POLL_SCHEDULE.firstDelayMs / 1000;
@@ -51,4 +47,29 @@ export function readBulkSettings(context: IExecuteFunctions): BulkSettings {
 			factor: DEFAULT_POLL_SCHEDULE.factor,
 		},
 	};
+}
+
+/** The chosen Fields in the batch vocabulary; websites cannot be bought in bulk. */
+export function readBatchFields(context: IExecuteFunctions): BatchField[] {
+	const { fields, unsupported } = toBatchFields(readContactFields(context));
+	if (fields.length === 0) {
+		const why =
+			unsupported.length > 0
+				? 'Bulk Enrich cannot return websites; use the Enrich operation for them'
+				: 'with none, nothing would be bought';
+		throw new NodeOperationError(
+			context.getNode(),
+			`Select business emails, personal emails or phone numbers under "Fields": ${why}.`,
+			{ itemIndex: 0 },
+		);
+	}
+	if (unsupported.length > 0) {
+		context.addExecutionHints({
+			message:
+				'Bulk Enrich cannot return websites, so they were not requested. Use the Enrich operation for websites.',
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
+	return fields;
 }

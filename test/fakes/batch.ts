@@ -6,11 +6,17 @@ import type {
 } from 'n8n-workflow';
 import nock from 'nock';
 
-import { CrustdataContactApi } from '../../../credentials/CrustdataContactApi.credentials';
-import { CrustdataContactEnrich } from '../../../nodes/CrustdataContactEnrich/CrustdataContactEnrich.node';
-import type { RunNodeOptions } from '../../integration/harness';
+import { CrustdataContactApi } from '../../credentials/CrustdataContactApi.credentials';
+import { CrustdataContactEnrich } from '../../nodes/CrustdataContactEnrich/CrustdataContactEnrich.node';
+import type { RunNodeOptions } from '../integration/harness';
+import type { Reply } from './crustdata';
+import { API } from './crustdata';
+import { realSleep } from '../helpers/sleep';
 
-export const API = 'https://api.crustdata.test';
+// A fake of the batch endpoints and the pre-signed file storage, with its own fixture people
+// (`personFor`); `answerFromPeople` lets the enrich fake answer from the same people.
+
+export { API };
 export const FILES = 'https://files.crustdata.test';
 export const FAKE_ACCOUNT = 'bulk-test-credential-0042';
 
@@ -28,8 +34,33 @@ export function personFor(url: string): IDataObject | undefined {
 	};
 }
 
+/** An enrich reply from the same people: one match at confidence 1, as URL lookups answer. */
+export const answerFromPeople: Reply = ({ identifiers }) => [
+	200,
+	identifiers.map((url) => {
+		const person = personFor(url);
+		const matches = person
+			? [
+					{
+						confidence_score: 1,
+						person_data: {
+							crustdata_person_id: person.crustdata_person_id,
+							contact: {
+								business_emails: person.business_emails,
+								personal_emails: person.personal_emails,
+								phone_numbers: person.phone_numbers,
+							},
+						},
+					},
+				]
+			: [];
+		return { matched_on: url, match_type: 'professional_network_profile_url', matches };
+	}),
+];
+
 export interface FakeJob {
 	id: string;
+	createdAt: string;
 	urls: string[];
 	fields: string[];
 	polls: number;
@@ -48,6 +79,10 @@ export interface FakeBatchOptions {
 	layout?: 'envelope' | 'flat';
 	/** Jobs whose results file is missing (404), by submission number. */
 	missingFiles?: number[];
+	/** Submits (1-based) that create their job, then answer only after 1.5 s (a client time-out of 1 s). */
+	timedOutSubmits?: number[];
+	/** Polls of each job answered with the API's own 404 before the job is seen. @default 0 */
+	notFoundPolls?: number;
 }
 
 export interface FakeBatch {
@@ -58,6 +93,10 @@ export interface FakeBatch {
 	/** Most jobs active at once. */
 	maxSeenActive: number;
 	rejected429: number;
+	/** GET /batch calls (the job list). */
+	listed: number;
+	/** 404s answered to each job's polls so far. */
+	notFoundPolls: Map<string, number>;
 }
 
 async function gzip(text: string): Promise<Buffer> {
@@ -89,6 +128,8 @@ export function fakeBatch(options: FakeBatchOptions = {}): FakeBatch {
 		fileAuth: [],
 		maxSeenActive: 0,
 		rejected429: 0,
+		listed: 0,
+		notFoundPolls: new Map(),
 	};
 	const maxActive = options.maxActive ?? 5;
 	const active = () =>
@@ -96,12 +137,16 @@ export function fakeBatch(options: FakeBatchOptions = {}): FakeBatch {
 	nock(API)
 		.post('/batch/person/contact/enrich')
 		.times(1000)
-		.reply((_path, body) => {
+		.reply((_path, body, callback) => {
 			state.submits.push(body as IDataObject);
 			const number = state.submits.length;
 			if (options.busySubmits?.includes(number) || active() >= maxActive) {
 				state.rejected429++;
-				return [429, { error: { type: 'rate_limit_exceeded', message: 'At most 5 jobs.' } }];
+				callback(null, [
+					429,
+					{ error: { type: 'rate_limit_exceeded', message: 'At most 5 jobs.' } },
+				]);
+				return;
 			}
 			const { professional_network_profile_urls: urls, fields } = body as {
 				professional_network_profile_urls: string[];
@@ -109,6 +154,7 @@ export function fakeBatch(options: FakeBatchOptions = {}): FakeBatch {
 			};
 			const job: FakeJob = {
 				id: `job-${state.jobs.length + 1}`,
+				createdAt: new Date().toISOString(),
 				urls,
 				fields,
 				polls: 0,
@@ -116,14 +162,42 @@ export function fakeBatch(options: FakeBatchOptions = {}): FakeBatch {
 			};
 			state.jobs.push(job);
 			state.maxSeenActive = Math.max(state.maxSeenActive, active());
-			return [200, { batch_id: job.id, status: 'pending', identifier_count: urls.length }];
+			const answer: nock.ReplyFnResult = [
+				200,
+				{ batch_id: job.id, status: 'pending', identifier_count: urls.length },
+			];
+			if (options.timedOutSubmits?.includes(number)) {
+				void realSleep(1500).then(() => callback(null, answer));
+				return;
+			}
+			callback(null, answer);
+		});
+	nock(API)
+		.get('/batch')
+		.query(true)
+		.times(100)
+		.reply(() => {
+			state.listed++;
+			const jobs = [...state.jobs].reverse().map((job) => ({
+				batch_id: job.id,
+				status: job.status,
+				identifier_count: job.urls.length,
+				created_at: job.createdAt,
+			}));
+			return [200, { jobs, next_cursor: null, has_more: false }];
 		});
 	nock(API)
 		.get(/^\/batch\/[^/]+$/)
 		.times(10_000)
 		.reply((path) => {
 			const job = state.jobs.find((candidate) => path === `/batch/${candidate.id}`);
-			if (!job) return [404, { error: { type: 'not_found', message: 'Batch job not found' } }];
+			const notFound = [404, { error: { type: 'not_found', message: 'Batch job not found' } }];
+			if (!job) return notFound;
+			const unseen = (state.notFoundPolls.get(job.id) ?? 0) < (options.notFoundPolls ?? 0);
+			if (unseen) {
+				state.notFoundPolls.set(job.id, (state.notFoundPolls.get(job.id) ?? 0) + 1);
+				return notFound;
+			}
 			const number = state.jobs.indexOf(job) + 1;
 			const wait =
 				typeof options.pollsBeforeDone === 'function'
@@ -210,3 +284,19 @@ export function bulkOptions(
 
 export const urlItems = (values: unknown[]): INodeExecutionData[] =>
 	values.map((url) => ({ json: { url } as IDataObject }));
+
+/** Get Bulk Results reading `batchIds` and `profileUrls` from each item, as Bulk Enrich wrote them. */
+export const getResultsOptions = (items: INodeExecutionData[], parameters: IDataObject = {}) =>
+	bulkOptions(
+		{
+			operation: 'getBulkResults',
+			profileUrls: undefined,
+			batchIds: '={{ $json.batchIds }}',
+			onlyProfileUrls: '={{ $json.profileUrls }}',
+			...parameters,
+		},
+		items,
+	);
+
+export const pairedIndex = (item: { pairedItem?: unknown }) =>
+	(item.pairedItem as { item: number }).item;

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
-import type { FailedRequest } from '../../pipeline/assembleItems';
+import type { ItemFailure } from '../../pipeline/assembleItems';
 import { interpretJob } from '../../pipeline/batchJob';
 import { parseJsonLines } from '../../pipeline/batchRecords';
 import { decodeResultsFile } from '../../pipeline/gunzip';
 import { downloadResultsFile } from '../../transport/download';
-import { sanitizeApiMessage, toNodeApiError } from '../../transport/errors';
-import type { RequestFailure } from '../../transport/retryPolicy';
+import { isApiNotFound, sanitizeApiMessage, toNodeApiError } from '../../transport/errors';
+import type { TransportFailure } from '../../transport/retryPolicy';
 import type { BatchRecord } from '../../types';
 
 // What became of one batch job. Once a job exists its credits may be spent, so whatever goes
@@ -17,15 +17,15 @@ export type JobOutcome =
 	| { kind: 'completed'; records: BatchRecord[] }
 	| {
 			kind: 'failed';
-			failure: FailedRequest;
+			failure: ItemFailure;
 			/** Set when asking for the job's status failed (not the job itself). */
-			request?: { failure: RequestFailure; retries: number };
+			request?: { failure: TransportFailure; retries: number };
 	  };
 
 const FETCH_LATER = (batchId: string) =>
 	`Nothing is lost: fetch the results later with the "Get Bulk Results" operation and batch ID ${batchId} (Crustdata keeps them for 5 days after the job completes).`;
 
-export function timedOutFailure(batchId: string, waitMinutes?: number): FailedRequest {
+export function timedOutFailure(batchId: string, waitMinutes?: number): ItemFailure {
 	const limit = waitMinutes === undefined ? 'the wait limit' : `${waitMinutes} minutes`;
 	return {
 		message: `Batch job ${batchId} had not finished within ${limit} ("Max Wait (Minutes)")`,
@@ -37,10 +37,10 @@ export function timedOutFailure(batchId: string, waitMinutes?: number): FailedRe
 export function jobFailure(
 	node: INode,
 	batchId: string,
-	failure: RequestFailure,
-	context: { retries: number; secret?: string },
-): FailedRequest {
-	if (failure.kind === 'status' && failure.status === 404) {
+	failure: TransportFailure,
+	context: { retries: number; secret?: string; address?: { baseUrl: string; path: string } },
+): ItemFailure {
+	if (isApiNotFound(failure)) {
 		return {
 			message: `Crustdata knows no batch job ${batchId} for this API key (404)`,
 			description:
@@ -60,7 +60,7 @@ function unreadable(batchId: string, why: string): JobOutcome {
 	return {
 		kind: 'failed',
 		failure: {
-			message: `The results of batch job ${batchId} could not be read: ${why}`,
+			message: `The results of batch job ${batchId} could not be read: ${why}. Fetch them later with Get Bulk Results`,
 			description: `Each "Get Bulk Results" call fetches fresh download links. ${FETCH_LATER(batchId)}`,
 		},
 	};
@@ -69,7 +69,7 @@ function unreadable(batchId: string, why: string): JobOutcome {
 async function downloadRecords(
 	context: IExecuteFunctions,
 	batchId: string,
-	urls: string[],
+	{ urls, resultCount }: { urls: string[]; resultCount: number | null },
 	timeoutMs: number,
 ): Promise<JobOutcome> {
 	const records: BatchRecord[] = [];
@@ -83,8 +83,12 @@ async function downloadRecords(
 					: `the download answered HTTP ${failure.status}`;
 			return unreadable(batchId, why);
 		}
-		// An empty job's file is never written: a 404 is an empty result.
-		if ('missing' in download) continue;
+		// An empty job's file may never be written: a 404 is an empty result only when the job
+		// says it has none. Otherwise results were paid for: say where to fetch them later.
+		if ('missing' in download) {
+			if (resultCount === 0) continue;
+			return unreadable(batchId, 'its results file is not there yet (404)');
+		}
 		let text: string;
 		try {
 			text = await decodeResultsFile(download.bytes);
@@ -121,5 +125,10 @@ export async function fetchJobOutcome(
 	if (job.downloadUrls.length === 0 && (job.resultCount ?? 0) > 0) {
 		return unreadable(batchId, 'the job completed but lists no results file');
 	}
-	return await downloadRecords(context, batchId, job.downloadUrls, timeoutMs);
+	return await downloadRecords(
+		context,
+		batchId,
+		{ urls: job.downloadUrls, resultCount: job.resultCount },
+		timeoutMs,
+	);
 }

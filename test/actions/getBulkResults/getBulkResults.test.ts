@@ -1,69 +1,21 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import nock from 'nock';
 
 import { runNode } from '../../integration/harness';
-import { API, bulkOptions, fakeBatch, personFor, profile, urlItems } from './fakeBatch';
+import {
+	API,
+	bulkOptions,
+	fakeBatch,
+	getResultsOptions as getResults,
+	pairedIndex,
+	profile,
+	urlItems,
+} from '../../fakes/batch';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
-const pairedIndex = (item: { pairedItem?: unknown }) => (item.pairedItem as { item: number }).item;
-const getResults = (items: INodeExecutionData[], parameters: IDataObject = {}) =>
-	bulkOptions(
-		{
-			operation: 'getBulkResults',
-			profileUrls: undefined,
-			batchIds: '={{ $json.batchIds }}',
-			onlyProfileUrls: '={{ $json.profileUrls }}',
-			...parameters,
-		},
-		items,
-	);
-
-describe('bulkEnrich without waiting, then getBulkResults', () => {
-	it('returns the batch ids per input item at once, and Get Bulk Results maps them later', async () => {
-		const batch = fakeBatch();
-		// Item 1 spans both jobs; items 0 and 2 share job 1; item 3 is invalid.
-		const first = Array.from({ length: 299 }, (_, i) => profile(`p-${i}`));
-		const values = [
-			first.join(','),
-			`${profile('shared')} ${profile('tail')}`,
-			profile('p-1'),
-			'nope',
-		];
-
-		const submitted = await runNode(
-			bulkOptions({ waitForCompletion: false }, urlItems(values), { continueOnFail: true }),
-		);
-
-		expect(batch.jobs.map((job) => job.polls)).toEqual([0, 0]);
-		expect(submitted.output[0].map((item) => [pairedIndex(item), item.json])).toEqual([
-			[0, { status: 'submitted', batchIds: ['job-1'], profileUrls: first }],
-			[
-				1,
-				{
-					status: 'submitted',
-					batchIds: ['job-1', 'job-2'],
-					profileUrls: [profile('shared'), profile('tail')],
-				},
-			],
-			[2, { status: 'submitted', batchIds: ['job-1'], profileUrls: [profile('p-1')] }],
-			[3, expect.objectContaining({ error: expect.stringContaining('Item 3') })],
-		]);
-
-		const fetched = await runNode(getResults(submitted.output[0].slice(0, 3)));
-
-		const rows = fetched.output[0].map((item) => [pairedIndex(item), item.json.identifier]);
-		expect(rows).toEqual([
-			...first.map((url) => [0, url]),
-			[1, profile('shared')],
-			[1, profile('tail')],
-			[2, profile('p-1')],
-		]);
-		expect(fetched.output[0][0].json.businessEmail).toBe('p-0@acme.example');
-	});
-
+describe('getBulkResults', () => {
 	it('gives every result of a job to an item without a profile URL filter', async () => {
 		const batch = fakeBatch({ pollsBeforeDone: 0 });
 		await runNode(
@@ -129,6 +81,68 @@ describe('bulkEnrich without waiting, then getBulkResults', () => {
 			[0, 'Batch job job-9 failed: Boom.'],
 			[1, 'Batch job job-9 failed: Boom.'],
 		]);
-		expect(personFor(profile('x'))).toBeDefined();
+	});
+});
+
+describe('getBulkResults: what each item gets', () => {
+	async function submitted(urls: string[]) {
+		await runNode(bulkOptions({ waitForCompletion: false }, urlItems([urls.join(',')])));
+	}
+
+	it('gives an item only the profile URLs it names, and unmatched for one the job answered empty', async () => {
+		fakeBatch({ pollsBeforeDone: 0 });
+		await submitted([profile('ada'), profile('bob'), profile('nomatch-c')]);
+		const { output } = await runNode(
+			getResults(
+				[
+					{ json: { batchIds: 'job-1', profileUrls: [profile('bob')] } },
+					{ json: { batchIds: 'job-1', profileUrls: `${profile('ada')} ${profile('nomatch-c')}` } },
+				],
+				{ options: { includeUnmatched: true } },
+			),
+		);
+		expect(
+			output[0].map((item) => [pairedIndex(item), item.json.identifier, item.json.matched]),
+		).toEqual([
+			[0, profile('bob'), true],
+			[1, profile('ada'), true],
+			[1, profile('nomatch-c'), false],
+		]);
+	});
+
+	it('names the batch id of a job still running at Max Wait, to fetch later', async () => {
+		fakeBatch({ pollsBeforeDone: 1_000 });
+		await submitted([profile('ada')]);
+		const { output } = await runNode({
+			...getResults([{ json: { batchIds: 'job-1' } }], { maxWaitMinutes: 0.0005 }),
+			continueOnFail: true,
+		});
+		expect(output[0]).toHaveLength(1);
+		expect(output[0][0].json.error).toBe(
+			'Batch job job-1 had not finished within 0.0005 minutes ("Max Wait (Minutes)")',
+		);
+		expect(output[0][0].json.details).toEqual({
+			description: expect.stringContaining('batch ID job-1'),
+			identifiers: ['job-1'],
+		});
+	});
+
+	it('sends no request at all when every item is invalid', async () => {
+		const calls: string[] = [];
+		nock(API)
+			.get(/.*/)
+			.times(10)
+			.reply((path) => {
+				calls.push(path);
+				return [200, {}];
+			});
+		const { output } = await runNode({
+			...getResults([{ json: { batchIds: '' } }]),
+			continueOnFail: true,
+		});
+		expect(calls).toEqual([]);
+		expect(output[0][0].json.error).toBe(
+			'Item 0 has no batch ID: "Batch IDs" is empty for this item. Map it to the batch IDs Bulk Enrich returned, such as {{ $json.batchIds }}.',
+		);
 	});
 });

@@ -1,0 +1,27 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+// Parameters of Get Bulk Results. Their names are saved in workflows: never rename one.
+
+export const getBulkResultsProperties: INodeProperties[] = [
+	{
+		displayName: 'Batch IDs',
+		name: 'batchIds',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.batchIds }}',
+		description:
+			'IDs of batch jobs that Bulk Enrich submitted: one ID, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. Each item gets the results of the jobs it names.',
+		displayOptions: { show: { operation: ['getBulkResults'] } },
+	},
+	{
+		displayName: 'Only Profile URLs',
+		name: 'onlyProfileUrls',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.profileUrls }}',
+		description:
+			'Optional. Output only the results for these profile URLs, such as the profileUrls field Bulk Enrich returned for the item, so that items sharing a job each get their own people. Leave empty to output every result of the jobs.',
+		displayOptions: { show: { operation: ['getBulkResults'] } },
+	},
+];

@@ -1,0 +1,124 @@
+import type { NodeExecutionHint } from 'n8n-workflow';
+
+import type { IdentifierOutcome } from '../pipeline/assembleItems';
+import type { AttemptRecorder } from '../transport';
+import type { ResponseHeaders } from '../transport/retryPolicy';
+import { headerValue } from '../transport/retryPolicy';
+
+/** Credits a response says it spent (`x-credits-used`; absent on free endpoints). */
+export function creditsUsed(headers: ResponseHeaders): number {
+	const value = Number(headerValue(headers, 'x-credits-used'));
+	return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+/**
+ * What one execution did, told to the user as an execution hint. Each counter has one meaning in
+ * every operation; requests, re-sends and credits are counted by the transport, attempt by attempt.
+ */
+export class RunStats implements AttemptRecorder {
+	/** Requests sent to the API: every attempt, every endpoint. */
+	requests = 0;
+
+	/** Requests sent again after a time-out or a dropped connection (may have been billed twice). */
+	resent = 0;
+
+	/** The sum of `x-credits-used` over every request. */
+	credits = 0;
+
+	matched = 0;
+
+	unmatched = 0;
+
+	/** Identifiers that were sent and came back failed. */
+	failed = 0;
+
+	/** Identifiers never sent (an earlier refusal, a budget, the wait limit). */
+	notSent = 0;
+
+	private readonly sentIdentifiers = new Set<string>();
+
+	/** Distinct identifiers sent to Crustdata (in an enrich request or a batch job), once each. */
+	get sent(): number {
+		return this.sentIdentifiers.size;
+	}
+
+	markSent(identifiers: readonly string[]): void {
+		for (const identifier of identifiers) this.sentIdentifiers.add(identifier);
+	}
+
+	wasSent(identifier: string): boolean {
+		return this.sentIdentifiers.has(identifier);
+	}
+
+	recordAttempt(headers: ResponseHeaders | undefined): void {
+		this.requests++;
+		if (headers !== undefined) this.credits += creditsUsed(headers);
+	}
+
+	recordResend(): void {
+		this.resent++;
+	}
+
+	/** Counts outcomes; a failure of an identifier that was never sent counts as not sent. */
+	countOutcomes<A extends { matches: unknown[] }>(
+		outcomes: Map<string, IdentifierOutcome<A>>,
+		wasSent: (identifier: string) => boolean = (identifier) => this.wasSent(identifier),
+	): void {
+		for (const [identifier, outcome] of outcomes) {
+			if (outcome.kind === 'answered') {
+				if (outcome.answer.matches.length > 0) this.matched++;
+				else this.unmatched++;
+			} else if (wasSent(identifier)) this.failed++;
+			else this.notSent++;
+		}
+	}
+}
+
+export function formatCredits(credits: number): string {
+	return String(Math.round(credits * 100) / 100);
+}
+
+const plural = (count: number, one: string, many = `${one}s`) =>
+	`${count} ${count === 1 ? one : many}`;
+
+function outcomeParts(stats: RunStats): string[] {
+	const parts = [`${stats.matched} matched`, `${stats.unmatched} unmatched`];
+	if (stats.failed > 0) parts.push(`${stats.failed} failed`);
+	if (stats.notSent > 0) parts.push(`${stats.notSent} not sent`);
+	return parts;
+}
+
+function hint(message: string, stats: RunStats): NodeExecutionHint {
+	const warn = stats.failed + stats.notSent + stats.resent > 0;
+	return { message, type: warn ? 'warning' : 'info', location: 'outputPane' };
+}
+
+/** Enrich: requests, identifiers, outcomes and the credits the API reported. */
+export function summaryHint(stats: RunStats): NodeExecutionHint {
+	const parts = [
+		plural(stats.requests, 'request'),
+		`${stats.sent} distinct identifiers sent`,
+		...outcomeParts(stats),
+	];
+	if (stats.resent > 0) parts.push(`${plural(stats.resent, 'request')} re-sent after a time-out`);
+	parts.push(`${formatCredits(stats.credits)} credits used`);
+	return hint(`Crustdata: ${parts.join(', ')}.`, stats);
+}
+
+/**
+ * Batch jobs: the batch API reports no credits per request, so the hint says what it does tell
+ * (jobs, identifiers submitted, records returned) and never "0 credits".
+ */
+export function batchHint(
+	stats: RunStats,
+	{ jobs, records, fetched }: { jobs: number; records: number; fetched?: boolean },
+): NodeExecutionHint {
+	const jobPart = fetched
+		? `${plural(jobs, 'batch job')} fetched`
+		: `${plural(jobs, 'batch job')} for ${stats.sent} distinct profile URLs`;
+	const parts = [jobPart, `${plural(records, 'record')} returned`, ...outcomeParts(stats)];
+	return hint(
+		`Crustdata: ${parts.join(', ')}. Batch jobs do not report the credits they use: see the usage in your Crustdata account.`,
+		stats,
+	);
+}
