@@ -31,6 +31,26 @@ export function cacheRoot() {
 	return path.join(base, PACKAGE_NAME);
 }
 
+/**
+ * Where the n8n user folders of the tests and scripts go (`workDir('e2e', name)`, …): under the
+ * OS temp folder, outside the repository. From a user folder under ROOT, the installed package's
+ * `require('n8n-workflow')` and `require('zod')` would walk up to ROOT/node_modules (the project's
+ * devDependencies) before n8n's own copies: a second n8n-workflow whose classes fail n8n's
+ * `instanceof NodeApiError` checks, so a run there can differ from a user's install.
+ * installPackage() refuses such a folder (assertLoadsN8nCopies).
+ */
+export function workDir(...parts) {
+	return path.join(os.tmpdir(), PACKAGE_NAME, ...parts);
+}
+
+/**
+ * `npm start`'s user folder: kept between starts (edits in the editor survive a restart) beside
+ * the host cache, outside the repository; N8N_DEMO_FOLDER puts it elsewhere.
+ */
+export function demoFolder() {
+	return path.resolve(process.env.N8N_DEMO_FOLDER || path.join(cacheRoot(), 'demo'));
+}
+
 /** Where the host for the committed lockfile lives (the hash covers package.json too). */
 export function hostDir() {
 	const hash = createHash('sha256');
@@ -349,10 +369,63 @@ export function packProject({ log = () => {} } = {}) {
 	return path.join(out, info.filename);
 }
 
+/** The modules n8n hands to community packages that this package loads. */
+const N8N_PROVIDED = ['n8n-workflow', 'zod'];
+
+const inside = (dir, file) => {
+	const relative = path.relative(dir, file);
+	return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+};
+
+/**
+ * What the package installed at `packageDir` would load for the modules n8n provides, without
+ * n8n's help (n8n puts its own node_modules on NODE_PATH, which Node searches only after every
+ * node_modules above the package): [{ module, file }], empty in a user's ~/.n8n/nodes.
+ */
+export function modulesFoundOutsideN8n(packageDir) {
+	const env = { ...process.env };
+	delete env.NODE_PATH;
+	const script = `for (const m of ${JSON.stringify(N8N_PROVIDED)}) { try { console.log(m + ' ' + require.resolve(m)) } catch {} }`;
+	const probe = spawnSync(process.execPath, ['-e', script], {
+		cwd: packageDir,
+		env,
+		encoding: 'utf8',
+	});
+	if (probe.status !== 0)
+		throw new Error(`resolving modules from ${packageDir} failed:\n${probe.stderr}`);
+	return probe.stdout
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => {
+			const [module, ...file] = line.split(' ');
+			return { module, file: file.join(' ') };
+		});
+}
+
+/**
+ * Fail loudly unless the package at `packageDir` gets n8n-workflow and zod from n8n, as in a
+ * real install. Found elsewhere (ROOT/node_modules, for a user folder inside the repository),
+ * they are other module instances than n8n's, and an end-to-end run proves less than it says.
+ */
+export function assertLoadsN8nCopies(packageDir) {
+	const found = modulesFoundOutsideN8n(packageDir);
+	if (found.length === 0) return;
+	const where = found.map(({ module, file }) => `${module} → ${file}`).join(', ');
+	const repository = found.some(({ file }) => inside(ROOT, file))
+		? ` (this repository's own node_modules)`
+		: '';
+	throw new Error(
+		`the package installed at ${packageDir} would load ${where}${repository} instead of the copies n8n provides: ` +
+			`n8n's instanceof checks (NodeApiError, NodeOperationError) would see foreign classes. ` +
+			`Put the n8n user folder where no node_modules is above it (workDir() in scripts/n8n-host.mjs, under ${os.tmpdir()}).`,
+	);
+}
+
 /**
  * Install the package the way n8n installs a community package: the packed tarball extracted
  * at <userFolder>/.n8n/nodes/node_modules/<name>, listed in that folder's package.json. The
- * package has no runtime dependencies; n8n-workflow comes from n8n itself.
+ * package has no runtime dependencies; n8n-workflow and zod must come from n8n itself, so a user
+ * folder from which they resolve elsewhere is refused (assertLoadsN8nCopies).
  */
 export function installPackage(userFolder, { tarball, log = () => {} } = {}) {
 	const packed = tarball ?? packProject({ log });
@@ -364,6 +437,7 @@ export function installPackage(userFolder, { tarball, log = () => {} } = {}) {
 		encoding: 'utf8',
 	});
 	if (untar.status !== 0) throw new Error(`extracting ${packed} failed:\n${untar.stderr}`);
+	assertLoadsN8nCopies(target);
 	const manifest = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf8'));
 	const nodesPackage = path.join(nodesDir, 'package.json');
 	const list = fs.existsSync(nodesPackage)

@@ -7,7 +7,7 @@
 // the simulator saw, and stops everything it started, by pid.
 import path from 'node:path';
 import { ensureDeps } from './ensure-deps.mjs';
-import { ensureHost, ROOT } from './n8n-host.mjs';
+import { ensureHost, ROOT, workDir } from './n8n-host.mjs';
 import { ensureRedis } from './redis.mjs';
 import { build, run } from './steps.mjs';
 
@@ -24,8 +24,7 @@ try {
 		'--test-reporter=spec',
 		path.join(ROOT, TEST_FILE),
 	]);
-	if (code !== 0)
-		console.error(`\n[queue] FAIL (exit ${code}); logs: ${path.join(ROOT, '.e2e', 'queue-mode')}`);
+	if (code !== 0) console.error(`\n[queue] FAIL (exit ${code}); logs: ${workDir('queue-mode')}`);
 	process.exitCode = code;
 } catch (error) {
 	console.error(`\n[queue] FAIL: ${error.stack ?? error.message}`);

@@ -12,13 +12,15 @@
 //   docs/images/example-output.png    the output of example 1's last node, ready for a CRM
 //
 // Environment: N8N_URL (default http://127.0.0.1:5678); N8N_OWNER_EMAIL and N8N_OWNER_PASSWORD
-// (default: the demo owner `npm start` keeps in .n8n-demo/.demo-owner.json, or N8N_DEMO_FOLDER);
+// (default: the demo owner `npm start` keeps in its user folder's .demo-owner.json: see demoFolder()
+// in n8n-host.mjs, or N8N_DEMO_FOLDER);
 // SCREENSHOTS_DIR (default docs/images).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoFolder } from './n8n-host.mjs';
 import { checkLogin, jsonAnswer, setUpOwner, waitForReadiness } from './n8n-process.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,10 +61,7 @@ function ownerAccount() {
 		firstName: 'Ada',
 		lastName: 'Owner',
 	};
-	const demoFile = path.join(
-		path.resolve(process.env.N8N_DEMO_FOLDER || path.join(ROOT, '.n8n-demo')),
-		'.demo-owner.json',
-	);
+	const demoFile = path.join(demoFolder(), '.demo-owner.json');
 	const demo = fs.existsSync(demoFile) ? JSON.parse(fs.readFileSync(demoFile, 'utf8')) : {};
 	return {
 		...fallback,

@@ -2,7 +2,8 @@
 //
 // deps → build → n8n host (once per lockfile, with progress) → the Crustdata simulator in this
 // process (or the real API when CRUSTDATA_API_KEY is set) → the package, a ready credential and
-// the example workflows in a persistent user folder (.n8n-demo/) → `n8n start` on
+// the example workflows in a persistent user folder outside the repository (demoFolder():
+// ~/.cache/n8n-nodes-crustdata-contact/demo, or N8N_DEMO_FOLDER) → `n8n start` on
 // 127.0.0.1:$N8N_PORT (5678). Ctrl-C stops n8n (its whole process group) and the simulator.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,17 +13,19 @@ import { ensureDeps } from './ensure-deps.mjs';
 import { CREDENTIAL_TYPE, exampleWorkflows } from './examples.mjs';
 import {
 	createUserFolder,
+	demoFolder,
 	ensureHost,
 	freePort,
 	importCredential,
 	importWorkflow,
 	installPackage,
-	ROOT,
 } from './n8n-host.mjs';
 import { checkLogin, setUpOwner, startN8n, stopProcess, waitForReadiness } from './n8n-process.mjs';
 import { build } from './steps.mjs';
 
-const USER_FOLDER = path.resolve(process.env.N8N_DEMO_FOLDER || path.join(ROOT, '.n8n-demo'));
+// Outside the repository: from a folder under it, the package would load the project's own
+// n8n-workflow and zod instead of n8n's (see workDir in n8n-host.mjs).
+const USER_FOLDER = demoFolder();
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 // The examples refer to this credential id; every reference is pointed at the imported one.
 const CREDENTIAL_ID = 'crustdataSim01';
@@ -109,7 +112,7 @@ async function stop(reason, exitCode = 0) {
 
 /** The user folder: the package, the credential pointing at `target`, the example workflows. */
 async function prepareUserFolder(host, target) {
-	say(`\n[start] user folder ${path.relative(ROOT, USER_FOLDER) || USER_FOLDER}`);
+	say(`\n[start] user folder ${USER_FOLDER}`);
 	const ctx = await createUserFolder(USER_FOLDER, { brokerPort: await freePort() });
 	installPackage(USER_FOLDER, { log: say });
 	await importCredential(host, ctx, {
@@ -161,6 +164,7 @@ function printBanner({ started, url, owner, target }) {
 	say(`n8n is ready (${((Date.now() - started) / 1000).toFixed(0)} s): open ${url}`);
 	say(`  sign in as   ${owner.email}   password ${owner.password}`);
 	say(`  credential   "${target.name}" → ${target.describe}`);
+	say(`  user folder  ${USER_FOLDER} (delete it to start afresh)`);
 	say(
 		'  workflows    Overview → the "Crustdata: …" workflows; open one and click "Execute workflow"',
 	);

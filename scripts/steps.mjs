@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureHost, ROOT } from './n8n-host.mjs';
+import { ensureHost, ROOT, workDir } from './n8n-host.mjs';
 
 export { ROOT };
 export const E2E_DIR = path.join(ROOT, 'test', 'e2e');
@@ -113,6 +113,7 @@ export async function runE2E(waitForHost = ensureHost) {
 	const passed = count('pass');
 	let failed = count('fail') + count('cancelled');
 	if (code !== 0 && failed === 0) failed = 1;
+	if (failed > 0) console.error(`\n[e2e] n8n's output of each run: ${workDir('e2e')}/<test>/`);
 	return { passed, failed };
 }
 

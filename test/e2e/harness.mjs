@@ -14,7 +14,7 @@ import {
 	installPackage,
 	n8nId,
 	PACKAGE_NAME,
-	ROOT,
+	workDir,
 } from '../../scripts/n8n-host.mjs';
 import { startSimulator } from '../../simulator/index.mjs';
 
@@ -23,14 +23,34 @@ export const CREDENTIAL_TYPE = 'crustdataContactApi';
 export const ENRICH_PATH = '/person/contact/enrich';
 
 /**
+ * The n8n user folder of one e2e set-up, outside the repository (see workDir in
+ * scripts/n8n-host.mjs): n8n's database, config and the output of each run (`execution-<id>.log`).
+ */
+export function e2eFolder(name) {
+	return workDir('e2e', name);
+}
+
+/**
+ * Say where a test file's n8n output is when the file fails: node's test runner sets the exit
+ * code of a test file with a failure before the process exits.
+ */
+export function printFolderOnFailure(label, folder) {
+	process.once('exit', (code) => {
+		if (code !== 0)
+			process.stderr.write(`[e2e] ${label}: n8n's output of each run is in ${folder}\n`);
+	});
+}
+
+/**
  * Start everything one test file needs. `keys` are the simulator's API keys; one credential
  * is imported per entry of `credentials` ({name, apiKey}), all pointing at the simulator.
  */
 export async function setUp(name, { simulator = {}, credentials = [] } = {}) {
 	const log = (line) => process.stderr.write(`${line}\n`);
 	const host = await ensureHost({ log });
-	const userFolder = path.join(ROOT, '.e2e', name);
+	const userFolder = e2eFolder(name);
 	fs.rmSync(userFolder, { recursive: true, force: true });
+	printFolderOnFailure(name, userFolder);
 	const ctx = await createUserFolder(userFolder);
 	installPackage(userFolder);
 	const sim = await startSimulator({ port: 0, ...simulator });

@@ -18,15 +18,16 @@ import {
 	installPackage,
 	n8nId,
 	packProject,
-	ROOT,
 } from '../../scripts/n8n-host.mjs';
 import { startSimulator } from '../../simulator/index.mjs';
 import {
 	CREDENTIAL_TYPE,
+	e2eFolder,
 	ENRICH_PATH,
 	explain,
 	nodeOutput,
 	pairedIndices,
+	printFolderOnFailure,
 	WorkflowBuilder,
 } from './harness.mjs';
 
@@ -56,8 +57,9 @@ function itemsFor(tag) {
 
 /** One n8n instance (its own user folder, database and task-runner port) using the shared simulator. */
 async function instance(host, name, simUrl, items, tarball) {
-	const userFolder = path.join(ROOT, '.e2e', name);
+	const userFolder = e2eFolder(name);
 	fs.rmSync(userFolder, { recursive: true, force: true });
+	printFolderOnFailure(name, userFolder);
 	const ctx = await createUserFolder(userFolder);
 	installPackage(userFolder, { tarball });
 	const [credentialId] = await importCredential(host, ctx, {

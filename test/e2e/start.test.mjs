@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort, ROOT } from '../../scripts/n8n-host.mjs';
-import { NODE_TYPE } from './harness.mjs';
+import { e2eFolder, NODE_TYPE, printFolderOnFailure } from './harness.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,8 +35,9 @@ describe('npm start', { timeout: 300_000 }, () => {
 	let exit;
 
 	before(async () => {
-		const folder = path.join(ROOT, '.e2e', 'start');
+		const folder = e2eFolder('start');
 		fs.rmSync(folder, { recursive: true, force: true });
+		printFolderOnFailure('start', folder);
 		const port = await freePort();
 		url = `http://127.0.0.1:${port}`;
 		const env = { ...process.env, N8N_PORT: String(port), N8N_DEMO_FOLDER: folder };

@@ -3,7 +3,8 @@
 // webhook-triggered executions at once (4 requests of 25 identifiers each, with pacing set far
 // above the limit), so the executions share the limit through its headers and 429s.
 // Run with `npm run test:queue` (build, n8n host, Redis, then this file), or after a build with
-// `node --test test/queue/queueMode.test.mjs`. Not part of `npm test`. Logs: .e2e/queue-mode/.
+// `node --test test/queue/queueMode.test.mjs`. Not part of `npm test`. Logs: WORK_DIR, under
+// the OS temp folder (<tmp>/n8n-nodes-crustdata-contact/queue-mode/), printed at the end.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {

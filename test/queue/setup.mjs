@@ -15,8 +15,8 @@ import {
 	n8nId,
 	PACKAGE_NAME,
 	redact,
-	ROOT,
 	runN8n,
+	workDir,
 } from '../../scripts/n8n-host.mjs';
 import {
 	logTail,
@@ -35,7 +35,8 @@ export const WORKER_CONCURRENCY = 2; // 6 executions on 2 × 2 slots: both worke
 export const LIMIT = 5;
 export const WINDOW_MS = 2000;
 export const ENRICH_PATH = '/person/contact/enrich';
-export const WORK_DIR = path.join(ROOT, '.e2e', 'queue-mode');
+// Outside the repository (see workDir): Redis's and n8n's logs, and the shared n8n user folder.
+export const WORK_DIR = workDir('queue-mode');
 const WEBHOOK_PATH = 'crustdata-queue-mode';
 const NODE_TYPE = `${PACKAGE_NAME}.crustdataContactEnrich`;
 const CREDENTIAL_NAME = 'Crustdata (queue mode)';
