@@ -3,11 +3,15 @@
 //
 // Six workflows run at once in six `n8n execute` processes (n8n runs the branches of one
 // workflow one after the other, so each case that waits out every retry gets its own process):
-// - Fast: 429 storms, one 500, one time-out, one dropped connection, malformed JSON, a short 200,
-//   a 404, 402 in the middle of a run, the key revoked in the middle of a run.
+// - Fast: 429 storms, one 500, one time-out and one dropped connection (not sent again by
+//   default: the request may have been billed; sent again with "Re-Send Timed-Out Requests"),
+//   malformed JSON, a short 200, a 404, 402 in the middle of a run, the key revoked in the middle
+//   of a run.
 // - Broke: 402 in the middle of a run without Continue On Fail (the run stops there).
 // - Down, Cut, Throttled, Hung: 500 until the retries run out; the connection dropped on every
-//   try; 429 until the retries run out; a time-out (Request Timeout 1 s) on every try.
+//   try and 429 until the retries run out; a time-out (Request Timeout 1 s) on every try (Cut and
+//   Hung with "Re-Send Timed-Out Requests" on, so that they are retried at all).
+// test/e2e/untrusted.test.mjs has the faults of answers and headers as untrusted input.
 //
 // Most failing branches use the same 28 items (see splitItems): their 28 distinct profiles go out
 // in two requests, and the fault is pinned to the second one by identifier, so the first request
@@ -20,6 +24,7 @@ import {
 	enrichRequests,
 	executeConcurrently,
 	explain,
+	nodeHints,
 	nodeOutput,
 	pairedIndices,
 	setUp,
@@ -71,6 +76,8 @@ const MESSAGES = {
 		'Crustdata did not answer (the request timed out) after 4 retries: check the Base URL in the credential and the network, then run again',
 	dropped:
 		'Crustdata did not answer (the connection was dropped) after 4 retries: check the Base URL in the credential and the network, then run again',
+	notResent: (problem) =>
+		`Crustdata did not answer (${problem}) and the request was not sent again: Crustdata may already have processed and billed it. Check the account's usage before you run these items again, or turn on "Re-Send Timed-Out Requests" in Options`,
 };
 
 /** Requests that carried any identifier of this prefix, in arrival order. */
@@ -230,10 +237,19 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 		fault('fx-storm', 26, { kind: 'status', status: 429, resetSeconds: 1 });
 		branch(fastWf, 'Flaky', smallItems('fx-flaky'));
 		fault('fx-flaky', 0, { kind: 'status', status: 500 });
+		// A time-out and a dropped connection, once each: by default not sent again (the request
+		// may have been processed and billed); with "Re-Send Timed-Out Requests", sent again.
+		const resend = { resendTimedOut: true };
 		branch(fastWf, 'Slow', smallItems('fx-slow'), { options: { timeoutSeconds: 2 } });
 		fault('fx-slow', 0, { kind: 'timeout' });
+		branch(fastWf, 'SlowResend', smallItems('fx-slowresend'), {
+			options: { timeoutSeconds: 2, ...resend },
+		});
+		fault('fx-slowresend', 0, { kind: 'timeout' });
 		branch(fastWf, 'Dropped', smallItems('fx-dropped'));
 		fault('fx-dropped', 0, { kind: 'drop' });
+		branch(fastWf, 'DroppedResend', smallItems('fx-droppedresend'), { options: resend });
+		fault('fx-droppedresend', 0, { kind: 'drop' });
 		branch(fastWf, 'Malformed', splitItems('fx-malformed'));
 		fault('fx-malformed', 26, { kind: 'malformed' });
 		branch(fastWf, 'Short', splitItems('fx-short'));
@@ -260,9 +276,9 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 			fast: fastWf,
 			Broke: brokeWf,
 			Down: slowWf('Down', { kind: 'status', status: 500 }),
-			Cut: slowWf('Cut', { kind: 'drop' }),
+			Cut: slowWf('Cut', { kind: 'drop' }, { resendTimedOut: true }),
 			Throttled: slowWf('Throttled', { kind: 'status', status: 429, resetSeconds: 1 }),
-			Hung: slowWf('Hung', { kind: 'timeout' }, { timeoutSeconds: 1 }),
+			Hung: slowWf('Hung', { kind: 'timeout' }, { timeoutSeconds: 1, resendTimedOut: true }),
 		};
 		const ids = await env.importWorkflows(Object.values(workflows).map((wf) => wf.toJSON()));
 
@@ -324,10 +340,24 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 			assertSplitOutputs(fast, 'Storm', items.Storm, [], undefined);
 		});
 
-		for (const [prefix, slug, status, minGapMs, label] of [
-			['Flaky', 'fx-flaky', 500, 500, 'a 500, then success'],
-			['Slow', 'fx-slow', null, 2000, 'a time-out (Request Timeout 2 s), then success'],
-			['Dropped', 'fx-dropped', null, 500, 'a dropped connection, then success'],
+		for (const [prefix, slug, status, minGapMs, label, resent] of [
+			['Flaky', 'fx-flaky', 500, 500, 'a 500, then success', 0],
+			[
+				'SlowResend',
+				'fx-slowresend',
+				null,
+				2000,
+				'a time-out (Request Timeout 2 s), then success, with "Re-Send Timed-Out Requests"',
+				1,
+			],
+			[
+				'DroppedResend',
+				'fx-droppedresend',
+				null,
+				500,
+				'a dropped connection, then success, with "Re-Send Timed-Out Requests"',
+				1,
+			],
 		]) {
 			it(`${label}: sent again after a backoff, every item answered once`, () => {
 				const requests = requestsOf(env.sim, slug);
@@ -339,6 +369,32 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 				const gap = requests[1].at - requests[0].at;
 				assert.ok(gap >= minGapMs && gap < minGapMs + 2500, `retried after ${gap} ms`);
 				assertSplitOutputs(fast, prefix, items[prefix], [], undefined);
+				const again = resent ? ', 1 request re-sent after a time-out' : '';
+				assert.deepEqual(nodeHints(fast, `${prefix} Crustdata`), [
+					`Crustdata: 2 requests, 3 distinct identifiers sent, 3 matched, 0 unmatched${again}, 3 credits used.`,
+				]);
+			});
+		}
+	});
+
+	describe('no answer, maybe billed: not sent again by default, only its items fail', () => {
+		for (const [prefix, slug, problem, label] of [
+			['Slow', 'fx-slow', 'the request timed out', 'a time-out (Request Timeout 2 s)'],
+			['Dropped', 'fx-dropped', 'the connection was dropped', 'a dropped connection'],
+		]) {
+			it(`${label}: one request, its three items fail saying why`, () => {
+				const requests = requestsOf(env.sim, slug);
+				assert.deepEqual(shape(requests), [[3, null]]);
+				assertSplitOutputs(
+					fast,
+					prefix,
+					items[prefix],
+					items[prefix].map((item) => item.url),
+					MESSAGES.notResent(problem),
+				);
+				assert.deepEqual(nodeHints(fast, `${prefix} Crustdata`), [
+					'Crustdata: 1 request, 3 distinct identifiers sent, 0 matched, 0 unmatched, 3 failed, 0 credits used.',
+				]);
 			});
 		}
 	});

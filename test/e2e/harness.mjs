@@ -207,6 +207,12 @@ export function nodeOutput(result, nodeName, output = 0) {
 	return runs[0]?.data?.main?.[output] ?? [];
 }
 
+/** The messages of the execution hints one node's first run added (its summary, mostly). */
+export function nodeHints(result, nodeName) {
+	const run = result.data?.data?.resultData?.runData?.[nodeName]?.[0];
+	return (run?.hints ?? []).map((hint) => hint.message);
+}
+
 /** The pairedItem indices of one output item, as a list. */
 export function pairedIndices(item) {
 	return [item.pairedItem ?? []].flat().map((p) => (typeof p === 'number' ? p : p.item));
