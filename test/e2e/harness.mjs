@@ -42,8 +42,10 @@ export function printFolderOnFailure(label, folder) {
 }
 
 /**
- * Start everything one test file needs. `keys` are the simulator's API keys; one credential
- * is imported per entry of `credentials` ({name, apiKey}), all pointing at the simulator.
+ * Start everything one test file needs. `simulator` are the simulator's options (its API keys
+ * among them); one credential is imported per entry of `credentials` ({name, apiKey, baseUrl?}),
+ * pointing at the simulator unless `baseUrl` says otherwise (a URL, or a function of the
+ * simulator's URL: another simulator, a wrong path).
  */
 export async function setUp(name, { simulator = {}, credentials = [] } = {}) {
 	const log = (line) => process.stderr.write(`${line}\n`);
@@ -61,7 +63,10 @@ export async function setUp(name, { simulator = {}, credentials = [] } = {}) {
 			id: n8nId(`${name}/${c.name}`),
 			name: c.name,
 			type: CREDENTIAL_TYPE,
-			data: { apiKey: c.apiKey, baseUrl: sim.url },
+			data: {
+				apiKey: c.apiKey,
+				baseUrl: typeof c.baseUrl === 'function' ? c.baseUrl(sim.url) : (c.baseUrl ?? sim.url),
+			},
 		})),
 	);
 	const credentialsByName = Object.fromEntries(
