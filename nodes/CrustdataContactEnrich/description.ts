@@ -7,6 +7,7 @@ import {
 } from './actions/bulkEnrich/bulkEnrich.description';
 import { fieldsProperty, optionsProperty, simplifyProperty } from './actions/common.description';
 import { enrichIdentifierProperties } from './actions/enrich/enrich.description';
+import { estimateNoticeProperty } from './actions/estimate/estimate.description';
 import { getBulkResultsProperties } from './actions/getBulkResults/getBulkResults.description';
 
 export const operationProperty: INodeProperties = {
@@ -29,6 +30,13 @@ export const operationProperty: INodeProperties = {
 			description: 'Look up contact data for up to 25 people per request and get it back at once',
 		},
 		{
+			name: 'Estimate Cost',
+			value: 'estimate',
+			action: 'Estimate the cost of enriching contacts',
+			description:
+				'Read and check the items as Enrich would, and say what enriching them would send and cost at most, with the credit balance. Free: nothing is bought.',
+		},
+		{
 			name: 'Get Bulk Results',
 			value: 'getBulkResults',
 			action: 'Get bulk enrich results',
@@ -40,6 +48,7 @@ export const operationProperty: INodeProperties = {
 
 export const nodeProperties: INodeProperties[] = [
 	operationProperty,
+	estimateNoticeProperty,
 	...enrichIdentifierProperties,
 	bulkProfileUrlsProperty,
 	...getBulkResultsProperties,

@@ -7,7 +7,12 @@ import { test } from 'node:test';
 import { ACTIONS, crossings, operationFolders } from '../../scripts/check-layout.mjs';
 
 test('no operation imports from another operation in the real tree', () => {
-	assert.deepEqual(operationFolders(ACTIONS), ['bulkEnrich', 'enrich', 'getBulkResults']);
+	assert.deepEqual(operationFolders(ACTIONS), [
+		'bulkEnrich',
+		'enrich',
+		'estimate',
+		'getBulkResults',
+	]);
 	assert.deepEqual(crossings(ACTIONS), []);
 });
 

@@ -13,6 +13,7 @@
 import { ErrorReporter, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ExecutionError,
+	IDataObject,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IConnections,
@@ -26,6 +27,7 @@ import type {
 import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { createAdditionalData } from './harness/additionalData';
+import { ensureDeduplicationStore } from './harness/deduplicator';
 import { HarnessCredentialsHelper } from './harness/credentialsHelper';
 import { HarnessNodeTypes, INPUT_NODE_TYPE, PROBE_NODE_TYPE } from './harness/nodeTypes';
 
@@ -39,6 +41,7 @@ export const INPUT_NODE_NAME = 'Input';
 export const PROBE_NODE_NAME = 'Probe';
 
 const EXECUTION_ID = 'harness-execution';
+let workflowCount = 0;
 
 export interface RunNodeOptions {
 	/** An instance of the node class. */
@@ -70,6 +73,16 @@ export interface RunNodeOptions {
 	downstreamExpression?: string;
 	/** Cancels the execution (as a user's "Stop" does) when this signal aborts. */
 	cancelSignal?: AbortSignal;
+	/**
+	 * The workflow's id, which scopes n8n's deduplication store (memory across executions): runs
+	 * that pass the same id share it. @default a new id per run
+	 */
+	workflowId?: string;
+	/**
+	 * The node's execution context (`getContext('node')`) as an earlier run of the node in the same
+	 * execution left it: what a loop or an AI agent's earlier tool call would have stored.
+	 */
+	nodeContext?: IDataObject;
 }
 
 export interface RunNodeResult {
@@ -84,6 +97,8 @@ export interface RunNodeResult {
 	error?: ExecutionError;
 	/** `downstreamExpression` per item of the first output, when it was given. */
 	downstream?: unknown[];
+	/** The node's execution context after the run (pass it as `nodeContext` to a next run). */
+	nodeContext: IDataObject;
 }
 
 /**
@@ -164,6 +179,8 @@ function asError(error: ExecutionError): Error {
 }
 
 function collectResult(run: IRun, withProbe: boolean): RunNodeResult {
+	const nodeContext = (run.data.executionData?.contextData[`node:${NODE_NAME}`] ??
+		{}) as IDataObject;
 	const { resultData } = run.data;
 	// A node that failed and stopped the workflow has an error and no output. (The run-level
 	// error is no signal: n8n also sets it when the last node failed but continued.)
@@ -176,7 +193,7 @@ function collectResult(run: IRun, withProbe: boolean): RunNodeResult {
 	if (!task && resultData.error) throw asError(resultData.error);
 
 	const output = (task?.data?.main ?? []).map((items) => items ?? []);
-	const result: RunNodeResult = { output, hints: task?.hints ?? [] };
+	const result: RunNodeResult = { output, hints: task?.hints ?? [], nodeContext };
 	if (task?.error) result.error = task.error;
 	if (withProbe) {
 		const probeItems = resultData.runData[PROBE_NODE_NAME]?.[0]?.data?.main[0] ?? [];
@@ -191,12 +208,14 @@ function collectResult(run: IRun, withProbe: boolean): RunNodeResult {
  */
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	silenceErrorReporter();
+	await ensureDeduplicationStore();
 	const typeName = options.nodeTypeName ?? DEFAULT_NODE_TYPE_NAME;
 	const withProbe = options.downstreamExpression !== undefined;
 	const nodes = buildNodes(options, typeName);
 	const connections = buildConnections(withProbe);
+	const workflowId = options.workflowId ?? `harness-workflow-${++workflowCount}`;
 	const workflow = new Workflow({
-		id: 'harness-workflow',
+		id: workflowId,
 		name: 'Harness',
 		nodes,
 		connections,
@@ -206,7 +225,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	});
 
 	const hooks = new ExecutionLifecycleHooks('manual', EXECUTION_ID, {
-		id: workflow.id,
+		id: workflowId,
 		name: 'Harness',
 		active: false,
 		activeVersionId: null,
@@ -227,6 +246,9 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		resultData: { pinData: { [INPUT_NODE_NAME]: structuredClone(options.items) } },
 		executionData: {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
+			contextData: options.nodeContext
+				? { [`node:${NODE_NAME}`]: structuredClone(options.nodeContext) }
+				: {},
 		},
 	});
 	const execution = new WorkflowExecute(

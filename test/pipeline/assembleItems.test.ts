@@ -37,7 +37,7 @@ describe('assembleItems', () => {
 			['b@x.com', { kind: 'failed', failure }],
 			['c@x.com', answered('c@x.com', [3])],
 		]);
-		const items = assembleItems(
+		const { main: items } = assembleItems(
 			[
 				{ itemIndex: 0, identifiers: ['a@x.com', 'b@x.com'] },
 				{ itemIndex: 2, identifiers: ['a@x.com'] },

@@ -1,6 +1,6 @@
 import { RateLimiter } from '../../nodes/CrustdataContactEnrich/transport/rateLimiter';
 import type { RequestTicket } from '../../nodes/CrustdataContactEnrich/transport/rateLimiter';
-import { sendInTurn } from '../../nodes/CrustdataContactEnrich/transport/pool';
+import { fromList, sendInTurn } from '../../nodes/CrustdataContactEnrich/transport/pool';
 import { realSleep, virtualClock } from '../helpers/sleep';
 
 const budget = (remaining: number) => ({
@@ -41,7 +41,8 @@ describe('sendInTurn', () => {
 		const limiter = new RateLimiter({ requestsPerMinute: 2, now: Date.now });
 		const { log, send } = recordingSend(limiter, clock, before);
 		const turnsAt: number[] = [];
-		await sendInTurn([0, 1, 2, 3, 4], {
+		await sendInTurn<number, number>({
+			next: fromList([0, 1, 2, 3, 4]),
 			limiter,
 			send: async (task, ticket) => {
 				turnsAt.push(clock.elapsed());
@@ -57,7 +58,8 @@ describe('sendInTurn', () => {
 	it('launches nothing after a result asks to stop, and lets the tasks in flight end', async () => {
 		const limiter = new RateLimiter({ requestsPerMinute: 100, now: Date.now });
 		const ended: number[] = [];
-		await sendInTurn([0, 1, 2, 3], {
+		await sendInTurn<number, number>({
+			next: fromList([0, 1, 2, 3]),
 			limiter,
 			send: async (task, ticket) => {
 				await realSleep(task === 0 ? 5 : 1);

@@ -44,7 +44,7 @@ export const fieldsProperty: INodeProperties = {
 	required: true,
 	description:
 		'Which contact data to buy. Each field costs credits per matched person, so choose only what you use. Bulk Enrich cannot return websites.',
-	displayOptions: { show: { operation: ['enrich', 'bulkEnrich'] } },
+	displayOptions: { show: { operation: ['enrich', 'bulkEnrich', 'estimate'] } },
 };
 
 export const simplifyProperty: INodeProperties = {
@@ -53,7 +53,14 @@ export const simplifyProperty: INodeProperties = {
 	type: 'boolean',
 	default: true,
 	description: 'Whether to return a simplified version of the response instead of the raw data',
+	displayOptions: { hide: { operation: ['estimate'] } },
 };
+
+// Which operations an option applies to.
+const RESULTS = ['enrich', 'bulkEnrich', 'getBulkResults'];
+const SENDS = ['enrich', 'bulkEnrich', 'estimate'];
+const INSTANT = ['enrich', 'estimate'];
+const shownFor = (operations: string[]) => ({ show: { '/operation': operations } });
 
 export const optionsProperty: INodeProperties = {
 	displayName: 'Options',
@@ -72,9 +79,33 @@ export const optionsProperty: INodeProperties = {
 				{ name: 'Invalid', value: 'invalid' },
 				{ name: 'Unknown', value: 'unknown' },
 			],
-			default: ['deliverable', 'catch_all'],
+			default: ['deliverable', 'catch_all', 'unknown'],
 			description:
-				'Keep only emails with these statuses in the simplified output. Leave empty to keep every status.',
+				'Email statuses the simplified output keeps. Without this option, every status but invalid is kept; tick Invalid to keep undeliverable addresses too. The raw output is never filtered.',
+			displayOptions: shownFor(RESULTS),
+		},
+		{
+			displayName: 'Forget Looked-Up Identifiers',
+			name: 'forgetLookedUp',
+			type: 'options',
+			options: [
+				{
+					name: 'All This Node Remembers',
+					value: 'all',
+					description: 'Clear the whole memory of this node before the run',
+				},
+				{ name: 'None', value: 'none', description: 'Keep the memory as it is' },
+				{
+					name: "This Run's Identifiers",
+					value: 'items',
+					description:
+						"Forget only the identifiers of this run's items, so they are looked up again",
+				},
+			],
+			default: 'none',
+			description:
+				'Make this node forget what it looked up before ("Skip Identifiers Looked Up Before"), then run as usual. Set it back to None after one run.',
+			displayOptions: shownFor(['enrich']),
 		},
 		{
 			displayName: 'Include Unmatched',
@@ -83,6 +114,47 @@ export const optionsProperty: INodeProperties = {
 			default: false,
 			description:
 				'Whether to output an item, flagged as unmatched, for every identifier Crustdata found nobody for',
+			displayOptions: shownFor(RESULTS),
+		},
+		{
+			displayName: 'Look Up Again After (Days)',
+			name: 'lookUpAgainAfterDays',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 4 },
+			default: 30,
+			description:
+				'With "Skip Identifiers Looked Up Before": how long an identifier counts as looked up. It is looked up again between this many days and a fifth more after its lookup.',
+			displayOptions: shownFor(INSTANT),
+		},
+		{
+			displayName: 'Max Credits per Run',
+			name: 'maxCredits',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 1 },
+			default: 0,
+			description:
+				'Most credits one execution may spend; 0 means no limit. No request goes out that could take the run past it, each person reckoned at the most the chosen Fields can cost. What is held back leaves on the Not Sent output.',
+			displayOptions: shownFor(INSTANT),
+		},
+		{
+			displayName: 'Max Identifiers per Run',
+			name: 'maxIdentifiers',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'Most distinct identifiers one execution sends; 0 means no limit. The rest leave on the Not Sent output, for a later run.',
+			displayOptions: shownFor(SENDS),
+		},
+		{
+			displayName: 'Max Run Time (Minutes)',
+			name: 'maxRunMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			default: 0,
+			description:
+				"No request starts after this many minutes; 0 means no limit. What was bought comes out, the rest leaves on the Not Sent output. Keep it under the workflow's timeout: a cancelled execution outputs nothing.",
+			displayOptions: shownFor(INSTANT),
 		},
 		{
 			displayName: 'Minimum Confidence',
@@ -92,6 +164,7 @@ export const optionsProperty: INodeProperties = {
 			default: 0,
 			description:
 				'Drop matches whose confidence score (0 to 1) is below this. Email lookups can return several candidates of lower confidence.',
+			displayOptions: shownFor(RESULTS),
 		},
 		{
 			displayName: 'Poll Interval (Seconds)',
@@ -101,7 +174,7 @@ export const optionsProperty: INodeProperties = {
 			default: 10,
 			description:
 				'How long to wait before the first check of a batch job. Later checks back off up to once a minute; batch jobs usually take 2 to 3 minutes.',
-			displayOptions: { show: { '/operation': ['bulkEnrich', 'getBulkResults'] } },
+			displayOptions: shownFor(['bulkEnrich', 'getBulkResults']),
 		},
 		{
 			displayName: 'Re-Send Timed-Out Requests',
@@ -110,7 +183,7 @@ export const optionsProperty: INodeProperties = {
 			default: false,
 			description:
 				'Whether to send a request again when Crustdata did not answer in time or the connection dropped. Crustdata may already have processed and billed such a request, so re-sending can buy the same people twice; when off, their items become error items that say so.',
-			displayOptions: { show: { '/operation': ['enrich'] } },
+			displayOptions: shownFor(['enrich']),
 		},
 		{
 			displayName: 'Request Timeout (Seconds)',
@@ -122,7 +195,7 @@ export const optionsProperty: INodeProperties = {
 				'How long to wait for one answer before counting the request as timed out. A timed-out request is not sent again unless "Re-Send Timed-Out Requests" is on.',
 		},
 		{
-			displayName: 'Requests Per Minute',
+			displayName: 'Requests per Minute',
 			name: 'requestsPerMinute',
 			type: 'number',
 			typeOptions: { minValue: 1 },
@@ -131,13 +204,42 @@ export const optionsProperty: INodeProperties = {
 				"Most requests the node sends in any 60 seconds. Crustdata's default limit is 15; the node also obeys the limit headers the API sends.",
 		},
 		{
+			displayName: 'Skip Identifiers Looked Up Before',
+			name: 'skipLookedUp',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to remember every identifier this node looked up (matched or not, with the same Fields) and not buy it again until "Look Up Again After (Days)" has passed. Skipped identifiers leave on the Not Sent output.',
+			displayOptions: shownFor(INSTANT),
+		},
+		{
 			displayName: 'Verified Emails Only',
 			name: 'verified',
 			type: 'boolean',
 			default: false,
 			description:
 				'Whether to re-check business emails at request time and return only those that pass (0.5 credit more per person who keeps one)',
-			displayOptions: { show: { '/operation': ['enrich', 'bulkEnrich'] } },
+			displayOptions: shownFor(SENDS),
+		},
+		{
+			displayName: 'When an Item Has No Identifier',
+			name: 'noIdentifier',
+			type: 'options',
+			options: [
+				{
+					name: 'Send It to Not Sent',
+					value: 'notSent',
+					description: 'The item leaves on the Not Sent output and the run goes on',
+				},
+				{
+					name: 'Stop With an Error',
+					value: 'error',
+					description: 'The item is an error (an error item with "On Error: Continue")',
+				},
+			],
+			default: 'error',
+			description: 'What to do with an item whose identifier field is empty',
+			displayOptions: shownFor(SENDS),
 		},
 	],
 };

@@ -45,6 +45,7 @@ function itemProblem(
 	itemIndex: number,
 	type: IdentifierType,
 	raw: unknown,
+	blankIsNotSent: boolean,
 ): string | ItemIdentifiers {
 	const { label, noun, example } = PARAMETER[type];
 	const parsed = parseIdentifierInput(raw, { nameAddresses: type === 'businessEmail' });
@@ -54,7 +55,9 @@ function itemProblem(
 		);
 	}
 	if (parsed.values.length === 0) {
-		return `Item ${itemIndex} has no ${noun}: "${label}" is empty for this item. Map it to the field that holds it, such as ${example}, or remove the item before this node.`;
+		// "When an Item Has No Identifier: Not Sent": the item goes to the Not Sent output.
+		if (blankIsNotSent) return { itemIndex, identifiers: [] };
+		return `Item ${itemIndex} has no ${noun}: "${label}" is empty for this item. Map it to the field that holds it, such as ${example}, or remove the item before this node, or set "When an Item Has No Identifier" to "Send It to Not Sent" under Options.`;
 	}
 	const normalised = normaliseAll(type, parsed.values);
 	if (!normalised.ok) {
@@ -98,14 +101,19 @@ export function readEachItem<T>(
 	return { valid, invalid };
 }
 
+/**
+ * Every item's identifiers, read and validated. An item with none is an error, or (with
+ * `blankIsNotSent`) an item with an empty list, which goes to Not Sent.
+ */
 export function collectIdentifiers(
 	context: IExecuteFunctions,
 	items: INodeExecutionData[],
 	type: IdentifierType,
+	blankIsNotSent = false,
 ): CollectedIdentifiers {
 	const { name, label } = PARAMETER[type];
 	return readEachItem(context, items, `"${label}"`, (itemIndex) =>
-		itemProblem(itemIndex, type, context.getNodeParameter(name, itemIndex, '')),
+		itemProblem(itemIndex, type, context.getNodeParameter(name, itemIndex, ''), blankIsNotSent),
 	);
 }
 

@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import * as bulkEnrich from './bulkEnrich/bulkEnrich.operation';
 import * as enrich from './enrich/enrich.operation';
+import * as estimate from './estimate/estimate.operation';
 import * as getBulkResults from './getBulkResults/getBulkResults.operation';
 
 type Operation = (
@@ -14,6 +15,7 @@ const OPERATIONS: Record<string, Operation> = {
 	enrich: enrich.execute,
 	bulkEnrich: bulkEnrich.execute,
 	getBulkResults: getBulkResults.execute,
+	estimate: estimate.execute,
 };
 
 // Reads `operation` once and hands the operation every item: batching spans items.
@@ -38,7 +40,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
  * (which rejects with whatever reason n8n gave, often not an Error at all) as a plain "cancelled";
  * anything else wrapped, so n8n shows it against this node.
  */
-function nodeErrorOf(context: IExecuteFunctions, error: unknown): NodeApiError | NodeOperationError {
+function nodeErrorOf(
+	context: IExecuteFunctions,
+	error: unknown,
+): NodeApiError | NodeOperationError {
 	if (context.getExecutionCancelSignal()?.aborted) {
 		return new NodeOperationError(
 			context.getNode(),

@@ -6,6 +6,7 @@ import type { ItemIdentifiers } from '../pipeline/dedupe';
 import type { InvalidItem } from './identifiers';
 import { itemErrorsOf } from './identifiers';
 import { RunStats } from './runStats';
+import { showsNotSent } from './runLimits';
 
 // The start and the end every operation shares.
 
@@ -25,13 +26,18 @@ export interface Run<T> {
 export function beginRun<T>(
 	context: IExecuteFunctions,
 	{ valid, invalid }: { valid: T[]; invalid: InvalidItem[] },
+	{ countInvalid = false }: { countInvalid?: boolean } = {},
 ): Run<T> {
 	const continueOnFail = context.continueOnFail();
-	if (invalid.length > 0 && !continueOnFail) throw invalid[0].error;
+	// Estimate Cost reports invalid items instead of stopping at the first.
+	if (invalid.length > 0 && !continueOnFail && !countInvalid) throw invalid[0].error;
 	return { continueOnFail, valid, itemErrors: itemErrorsOf(invalid), stats: new RunStats() };
 }
 
-/** The run's hint and its output: one item list, in input order, every item paired. */
+/**
+ * The run's hint and its output, in input order, every item paired: results and error items on
+ * the first output; Not Sent items on the second when the node shows it (see runLimits.ts).
+ */
 export function finishRun<A>(
 	context: IExecuteFunctions,
 	{ itemErrors }: Pick<Run<unknown>, 'itemErrors'>,
@@ -41,5 +47,9 @@ export function finishRun<A>(
 	hint: NodeExecutionHint,
 ): INodeExecutionData[][] {
 	context.addExecutionHints(hint);
-	return [assembleItems(items, itemErrors, outcomes, shapeItem)];
+	const { main, notSent } = assembleItems(items, itemErrors, outcomes, shapeItem);
+	if (showsNotSent(context)) return [main, notSent];
+	// Only the options that show Not Sent hold identifiers back; should one ever be held without
+	// them, it still comes out rather than being lost.
+	return [[...main, ...notSent]];
 }

@@ -3,13 +3,7 @@ import type { NodeExecutionHint } from 'n8n-workflow';
 import type { IdentifierOutcome } from '../pipeline/assembleItems';
 import type { AttemptRecorder } from '../transport';
 import type { ResponseHeaders } from '../transport/retryPolicy';
-import { headerValue } from '../transport/retryPolicy';
-
-/** Credits a response says it spent (`x-credits-used`; absent on free endpoints). */
-export function creditsUsed(headers: ResponseHeaders): number {
-	const value = Number(headerValue(headers, 'x-credits-used'));
-	return Number.isFinite(value) && value > 0 ? value : 0;
-}
+import { reportedCredits } from '../transport/budget';
 
 /**
  * What one execution did, told to the user as an execution hint. Each counter has one meaning in
@@ -32,8 +26,11 @@ export class RunStats implements AttemptRecorder {
 	/** Identifiers that were sent and came back failed. */
 	failed = 0;
 
-	/** Identifiers never sent (an earlier refusal, a budget, the wait limit). */
+	/** Identifiers never sent (an earlier refusal, a budget, the memory, the wait limit). */
 	notSent = 0;
+
+	/** Identifiers answered from what this execution already bought, without a request. */
+	fromMemory = 0;
 
 	private readonly sentIdentifiers = new Set<string>();
 
@@ -52,7 +49,7 @@ export class RunStats implements AttemptRecorder {
 
 	recordAttempt(headers: ResponseHeaders | undefined): void {
 		this.requests++;
-		if (headers !== undefined) this.credits += creditsUsed(headers);
+		if (headers !== undefined) this.credits += reportedCredits(headers) ?? 0;
 	}
 
 	recordResend(): void {
@@ -68,7 +65,7 @@ export class RunStats implements AttemptRecorder {
 			if (outcome.kind === 'answered') {
 				if (outcome.answer.matches.length > 0) this.matched++;
 				else this.unmatched++;
-			} else if (wasSent(identifier)) this.failed++;
+			} else if (outcome.kind === 'failed' && wasSent(identifier)) this.failed++;
 			else this.notSent++;
 		}
 	}
@@ -100,6 +97,7 @@ export function summaryHint(stats: RunStats): NodeExecutionHint {
 		`${stats.sent} distinct identifiers sent`,
 		...outcomeParts(stats),
 	];
+	if (stats.fromMemory > 0) parts.push(`${stats.fromMemory} answered from this execution's memory`);
 	if (stats.resent > 0) parts.push(`${plural(stats.resent, 'request')} re-sent after a time-out`);
 	parts.push(`${formatCredits(stats.credits)} credits used`);
 	return hint(`Crustdata: ${parts.join(', ')}.`, stats);

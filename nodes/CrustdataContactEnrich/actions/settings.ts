@@ -24,6 +24,9 @@ export interface CommonSettings {
 	shape: ShapeOptions;
 }
 
+/** The statuses the simplified output keeps when the user did not choose. */
+export const DEFAULT_EMAIL_STATUSES = ['deliverable', 'catch_all', 'unknown'];
+
 export function settingsError(context: IExecuteFunctions, message: string): NodeOperationError {
 	return new NodeOperationError(context.getNode(), message, { itemIndex: 0 });
 }
@@ -44,7 +47,7 @@ export function readCommonSettings(
 	if (!(requestsPerMinute >= 1)) {
 		throw settingsError(
 			context,
-			`"Requests Per Minute" must be 1 or more, got ${String(options.requestsPerMinute)}.`,
+			`"Requests per Minute" must be 1 or more, got ${String(options.requestsPerMinute)}.`,
 		);
 	}
 	return {
@@ -57,9 +60,11 @@ export function readCommonSettings(
 			identifierType,
 			simplify: context.getNodeParameter('simplify', 0, true) as boolean,
 			includeUnmatched: options.includeUnmatched === true,
+			// Without the option, every status but invalid: an undeliverable address never lands in a
+			// CRM by default. An empty selection keeps every status.
 			emailStatuses: Array.isArray(options.emailStatuses)
 				? (options.emailStatuses as string[])
-				: [],
+				: DEFAULT_EMAIL_STATUSES,
 			minConfidence,
 		},
 	};

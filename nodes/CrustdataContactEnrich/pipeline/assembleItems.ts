@@ -13,9 +13,37 @@ export interface ItemFailure {
 	httpCode?: string;
 }
 
+/** Why an identifier was held back: nothing was bought for it. */
+export type NotSentReason =
+	| 'maxIdentifiers'
+	| 'maxCredits'
+	| 'maxRunMinutes'
+	| 'lookedUpBefore'
+	| 'noIdentifier';
+
 export type IdentifierOutcome<A> =
 	| { kind: 'answered'; answer: A }
-	| { kind: 'failed'; failure: ItemFailure };
+	| { kind: 'failed'; failure: ItemFailure }
+	| { kind: 'notSent'; reason: NotSentReason };
+
+const NOT_SENT_MESSAGES: Record<NotSentReason, string> = {
+	maxIdentifiers: 'the run reached "Max Identifiers per Run"',
+	maxCredits: 'sending them could have taken the run past "Max Credits per Run"',
+	maxRunMinutes: '"Max Run Time (Minutes)" ran out before their request could start',
+	lookedUpBefore:
+		'this node looked them up before with the same Fields, within "Look Up Again After (Days)"',
+	noIdentifier: 'the item has no identifier',
+};
+
+/** A Not Sent item: the identifiers held back and why. Nothing was bought for them. */
+export function notSentItem(
+	itemIndex: number,
+	reason: NotSentReason,
+	identifiers: string[],
+): INodeExecutionData {
+	const message = `Not sent: ${NOT_SENT_MESSAGES[reason]}. Nothing was bought for ${reason === 'noIdentifier' ? 'this item' : 'these identifiers'}.`;
+	return { json: { reason, identifiers, message }, pairedItem: { item: itemIndex } };
+}
 
 /** An input item rejected before anything was sent. */
 export interface ItemError extends ItemFailure {
@@ -60,30 +88,44 @@ export function errorItem(
 	return { json: { error: failure.message, details }, pairedItem: { item: itemIndex } };
 }
 
+/** One input item's output: its results and error items, and its Not Sent items. */
 function itemResults<A>(
 	{ itemIndex, identifiers }: ItemIdentifiers,
 	outcomes: Map<string, IdentifierOutcome<A>>,
 	shapeItem: ItemShaper<A>,
-): INodeExecutionData[] {
+): AssembledItems {
+	if (identifiers.length === 0)
+		return { main: [], notSent: [notSentItem(itemIndex, 'noIdentifier', [])] };
 	const answered: Array<{ identifier: string; answer: A }> = [];
 	const failures = new Map<ItemFailure, string[]>();
+	const held = new Map<NotSentReason, string[]>();
 	for (const identifier of identifiers) {
 		const outcome = outcomes.get(identifier);
 		if (outcome === undefined) continue;
 		if (outcome.kind === 'failed') {
 			failures.set(outcome.failure, [...(failures.get(outcome.failure) ?? []), identifier]);
+		} else if (outcome.kind === 'notSent') {
+			held.set(outcome.reason, [...(held.get(outcome.reason) ?? []), identifier]);
 		} else {
 			answered.push({ identifier, answer: outcome.answer });
 		}
 	}
-	const results: INodeExecutionData[] = shapeItem(answered).map((json) => ({
+	const main: INodeExecutionData[] = shapeItem(answered).map((json) => ({
 		json,
 		pairedItem: { item: itemIndex },
 	}));
 	for (const [failure, failedIdentifiers] of failures) {
-		results.push(errorItem(itemIndex, failure, failedIdentifiers));
+		main.push(errorItem(itemIndex, failure, failedIdentifiers));
 	}
-	return results;
+	const notSent = [...held].map(([reason, heldBack]) => notSentItem(itemIndex, reason, heldBack));
+	return { main, notSent };
+}
+
+export interface AssembledItems {
+	/** Results and error items, in input order. */
+	main: INodeExecutionData[];
+	/** Not Sent items, in input order. */
+	notSent: INodeExecutionData[];
 }
 
 export function assembleItems<A>(
@@ -91,13 +133,15 @@ export function assembleItems<A>(
 	invalid: ItemError[],
 	outcomes: Map<string, IdentifierOutcome<A>>,
 	shapeItem: ItemShaper<A>,
-): INodeExecutionData[] {
-	const perItem = new Map<number, INodeExecutionData[]>();
+): AssembledItems {
+	const perItem = new Map<number, AssembledItems>();
 	for (const { itemIndex, ...failure } of invalid) {
-		perItem.set(itemIndex, [errorItem(itemIndex, failure)]);
+		perItem.set(itemIndex, { main: [errorItem(itemIndex, failure)], notSent: [] });
 	}
 	for (const item of valid) perItem.set(item.itemIndex, itemResults(item, outcomes, shapeItem));
-	return [...perItem.keys()]
-		.sort((a, b) => a - b)
-		.flatMap((itemIndex) => perItem.get(itemIndex) ?? []);
+	const inOrder = [...perItem.keys()].sort((a, b) => a - b).map((index) => perItem.get(index));
+	return {
+		main: inOrder.flatMap((item) => item?.main ?? []),
+		notSent: inOrder.flatMap((item) => item?.notSent ?? []),
+	};
 }

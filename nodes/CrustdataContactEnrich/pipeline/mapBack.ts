@@ -70,7 +70,8 @@ export function mapEntriesToIdentifiers(
 	});
 	for (const position of unnamed) {
 		const identifier = sent[position];
-		if (identifier !== undefined && !answered.has(identifier)) answered.set(identifier, entries[position]);
+		if (identifier !== undefined && !answered.has(identifier))
+			answered.set(identifier, entries[position]);
 	}
 	return { answered, missing: sent.filter((identifier) => !answered.has(identifier)) };
 }

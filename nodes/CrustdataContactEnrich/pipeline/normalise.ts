@@ -144,7 +144,15 @@ const businessEmailSchema = z
 			.transform((email, ctx) => {
 				const at = email.lastIndexOf('@');
 				const local = email.slice(0, at).normalize('NFC').toLowerCase();
-				const domain = at > 0 ? asciiDomain(email.slice(at + 1).normalize('NFC').toLowerCase()) : undefined;
+				const domain =
+					at > 0
+						? asciiDomain(
+								email
+									.slice(at + 1)
+									.normalize('NFC')
+									.toLowerCase(),
+							)
+						: undefined;
 				const problem = domain === undefined ? NOT_AN_EMAIL : localPartProblem(local);
 				if (problem !== undefined) {
 					ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });

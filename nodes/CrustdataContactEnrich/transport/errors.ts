@@ -100,6 +100,14 @@ function failureMessage(failure: TransportFailure, context: FailureContext): str
 		}
 		return `Crustdata did not answer (${problem})${after}: check the Base URL in the credential and the network, then run again`;
 	}
+	if (failure.kind === 'halted') {
+		const limit =
+			failure.reason === 'maxCredits' ? '"Max Credits per Run"' : '"Max Run Time (Minutes)"';
+		const before = failure.after
+			? ` (it had failed before: ${failureMessage(failure.after, context)})`
+			: '';
+		return `The request was not sent again: the run reached ${limit}${before}`;
+	}
 	if (isForeignNotFound(failure) && context.address !== undefined) {
 		const { baseUrl, path } = context.address;
 		return `Nothing answers at ${baseUrl}${path} (404, and not Crustdata's own answer): check the Base URL in the credential (${baseUrl}); it should be https://api.crustdata.com or a proxy that forwards to it`;
@@ -108,7 +116,7 @@ function failureMessage(failure: TransportFailure, context: FailureContext): str
 		return `Crustdata answered ${failure.status} but ${failure.detail}; the request was not sent again, because it may already have been billed`;
 	}
 	if (failure.status === 429) {
-		return `${STATUS_MESSAGES[429]}${after}: another workflow may share this account's limit; lower "Requests Per Minute" or run later`;
+		return `${STATUS_MESSAGES[429]}${after}: another workflow may share this account's limit; lower "Requests per Minute" or run later`;
 	}
 	if (failure.status >= 500) {
 		return `Crustdata had a server error (${failure.status})${after}: try again later`;
@@ -148,10 +156,12 @@ export function toNodeApiError(
 			: failure.kind === 'network'
 				? `${failure.code}: ${failure.message}`
 				: undefined;
+	const status =
+		failure.kind === 'status' || failure.kind === 'malformed' ? failure.status : undefined;
 	return buildApiError(node, {
 		message: sanitizeApiMessage(failureMessage(failure, context), context.secret),
 		description: apiText === undefined ? undefined : sanitizeApiMessage(apiText, context.secret),
-		httpCode: failure.kind === 'network' ? undefined : String(failure.status),
+		httpCode: status === undefined ? undefined : String(status),
 		itemIndex: context.itemIndex,
 	});
 }

@@ -1,8 +1,10 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import type { CreditBudget } from './budget';
+import { chargedFor } from './budget';
 import type { RateLimiter, RequestTicket } from './rateLimiter';
-import type { ResponseHeaders, TransportFailure } from './retryPolicy';
+import type { HaltReason, ResponseHeaders, TransportFailure } from './retryPolicy';
 import {
 	isRateLimited,
 	isRetryable,
@@ -31,6 +33,11 @@ export interface CrustdataRequest {
 	 * @default the settings' `resendTimedOut`
 	 */
 	resendTimedOut?: boolean;
+	/**
+	 * The most one attempt can cost, for a request Crustdata bills: each attempt reserves it from
+	 * the run's budget first, and none starts after the run's deadline.
+	 */
+	cost?: number;
 }
 
 export interface CrustdataResponse {
@@ -59,6 +66,10 @@ export interface TransportSettings {
 	secret: string;
 	/** The user's "Re-send Timed-Out Requests". @default false */
 	resendTimedOut?: boolean;
+	/** "Max Credits per Run", for requests that carry a `cost`. */
+	budget?: CreditBudget;
+	/** "Max Run Time": no request with a `cost` starts after this (epoch ms). */
+	deadline?: number;
 	recorder?: AttemptRecorder;
 	now?: () => number;
 }
@@ -162,28 +173,39 @@ export async function crustdataApiRequest(
 ): Promise<CrustdataResult> {
 	const now = settings.now ?? Date.now;
 	const signal = this.getExecutionCancelSignal();
+	const cost = request.cost ?? 0;
+	let last: TransportFailure | undefined;
 	for (let retries = 0; ; retries++) {
-		const ticket =
-			retries === 0 && firstTurn !== undefined ? firstTurn : await settings.limiter.acquire(signal);
+		// The first turn may come from the caller, who then reserved its cost too.
+		const turn =
+			retries === 0 && firstTurn !== undefined
+				? { ticket: firstTurn }
+				: await takeTurn(request, settings, signal);
+		if ('halted' in turn) {
+			const failure: TransportFailure = { kind: 'halted', reason: turn.halted, after: last };
+			return { ok: false, failure, retries: Math.max(0, retries - 1) };
+		}
 		let outcome: CrustdataResponse | TransportFailure | undefined;
 		try {
 			outcome = await sendOnce(this, request, settings);
 		} finally {
 			// Frees the slot however the request ended; only a response teaches the budget.
 			const headers = outcome && 'headers' in outcome ? outcome.headers : undefined;
-			settings.limiter.settle(ticket, headers);
+			settings.limiter.settle(turn.ticket, headers);
 			settings.recorder?.recordAttempt(headers);
+			if (request.cost !== undefined) settings.budget?.settle(cost, chargedFor(outcome, cost));
 		}
 		if (!('kind' in outcome)) return { ok: true, response: outcome, retries };
 
+		last = outcome;
 		const resend = request.resendTimedOut ?? settings.resendTimedOut ?? false;
 		if (!isRetryable(outcome, resend) || retries >= retryLimit(outcome)) {
 			return { ok: false, failure: outcome, retries };
 		}
-		if (mayHaveBeenProcessed(outcome)) settings.recorder?.recordResend();
 		if (request.retryRateLimited === false && isRateLimited(outcome)) {
 			return { ok: false, failure: outcome, retries };
 		}
+		if (mayHaveBeenProcessed(outcome)) settings.recorder?.recordResend();
 		const delay = retryDelayMs(retries + 1, outcome, now());
 		if (isRateLimited(outcome)) {
 			settings.limiter.blockUntil(now() + delay);
@@ -191,4 +213,21 @@ export async function crustdataApiRequest(
 			await waitMs(delay, signal);
 		}
 	}
+}
+
+/** A turn for one attempt: its cost reserved from the run's budget, before the run's deadline. */
+async function takeTurn(
+	request: CrustdataRequest,
+	settings: TransportSettings,
+	signal: AbortSignal | undefined,
+): Promise<{ ticket: RequestTicket } | { halted: HaltReason }> {
+	const { cost } = request;
+	if (cost !== undefined && settings.budget && !settings.budget.reserve(cost)) {
+		return { halted: 'maxCredits' };
+	}
+	const deadline = cost === undefined ? Infinity : settings.deadline;
+	const ticket = await settings.limiter.acquire(signal, undefined, deadline);
+	if (ticket !== undefined) return { ticket };
+	if (cost !== undefined) settings.budget?.release(cost);
+	return { halted: 'maxRunMinutes' };
 }

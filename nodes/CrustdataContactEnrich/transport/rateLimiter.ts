@@ -64,12 +64,14 @@ export class RateLimiter {
 	 * the request carrying that ticket and settles it when the request ends. While only an answer
 	 * can free the budget, the wait lasts until a request in flight is settled, or, when given,
 	 * until `whenAnswerUsed` resolves (a pool that must read an answer before it sends more).
+	 * Undefined when the turn would come only after `deadline` (epoch ms): nothing is counted.
 	 */
 	async acquire(
 		signal?: AbortSignal,
 		whenAnswerUsed?: () => Promise<void>,
-	): Promise<RequestTicket> {
-		await this.waitForTurn(signal, whenAnswerUsed);
+		deadline = Infinity,
+	): Promise<RequestTicket | undefined> {
+		if (!(await this.waitForTurn(signal, whenAnswerUsed, deadline))) return undefined;
 		// Counted in the same step as the last check: no other turn can come in between.
 		return this.recordRequest();
 	}
@@ -77,8 +79,11 @@ export class RateLimiter {
 	private async waitForTurn(
 		signal: AbortSignal | undefined,
 		whenAnswerUsed: (() => Promise<void>) | undefined,
-	): Promise<void> {
-		for (let wait = this.delayMs(); wait > 0; wait = this.delayMs()) {
+		deadline: number,
+	): Promise<boolean> {
+		for (let wait = this.delayMs(); ; wait = this.delayMs()) {
+			if (this.now() + (wait === Infinity ? 0 : wait) > deadline) return false;
+			if (wait === 0) return true;
 			if (wait === Infinity) {
 				await (whenAnswerUsed ? whenAnswerUsed() : this.whenSettled(signal));
 				signal?.throwIfAborted();
@@ -86,7 +91,7 @@ export class RateLimiter {
 			}
 			await waitMs(wait, signal);
 			// The wait was the one asked for; only a budget used up meanwhile holds this request back.
-			if (this.delayMs() !== Infinity) return;
+			if (this.delayMs() !== Infinity) return this.now() <= deadline;
 		}
 	}
 

@@ -11,11 +11,16 @@ import {
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
-/** Why one HTTP request to Crustdata got no usable answer (the transport's view). */
+/** A limit of the run ("Max Credits per Run", "Max Run Time") that stopped a request going out. */
+export type HaltReason = 'maxCredits' | 'maxRunMinutes';
+
+/** Why one request to Crustdata got no usable answer (the transport's view). */
 export type TransportFailure =
 	| { kind: 'status'; status: number; headers: ResponseHeaders; body: unknown }
 	| { kind: 'network'; code: string; message: string }
-	| { kind: 'malformed'; status: number; headers: ResponseHeaders; detail: string };
+	| { kind: 'malformed'; status: number; headers: ResponseHeaders; detail: string }
+	/** Not sent (again) because of a run limit; `after` is the failure of the attempt before. */
+	| { kind: 'halted'; reason: HaltReason; after?: TransportFailure };
 
 // 400, 401, 402, 403 will answer the same again (and 402/403 may mean money): never retried.
 const NEVER_RETRY = new Set([400, 401, 402, 403]);
@@ -64,7 +69,7 @@ export function mayHaveBeenProcessed(failure: TransportFailure): boolean {
  */
 export function isRetryable(failure: TransportFailure, resendProcessed = false): boolean {
 	// A 200 whose body cannot be read was probably billed: sending it again could buy twice.
-	if (failure.kind === 'malformed') return false;
+	if (failure.kind === 'malformed' || failure.kind === 'halted') return false;
 	if (failure.kind === 'network') {
 		if (mayHaveBeenProcessed(failure)) return resendProcessed;
 		return NOT_SENT_NETWORK_CODES.has(failure.code);

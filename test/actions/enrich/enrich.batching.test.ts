@@ -70,7 +70,7 @@ describe('enrich: batching across items', () => {
 			],
 			[
 				52,
-				'Item 52 has no profile URL: "Profile URLs" is empty for this item. Map it to the field that holds it, such as {{ $json.linkedin_url }}, or remove the item before this node.',
+				'Item 52 has no profile URL: "Profile URLs" is empty for this item. Map it to the field that holds it, such as {{ $json.linkedin_url }}, or remove the item before this node, or set "When an Item Has No Identifier" to "Send It to Not Sent" under Options.',
 			],
 			[
 				53,

@@ -174,7 +174,7 @@ describe('enrich: failed requests', () => {
 		const { output } = await result;
 		expect(calls).toHaveLength(11);
 		expect(output[1][0].json.error).toBe(
-			'Crustdata kept answering 429 (rate limit reached) after 10 retries: another workflow may share this account\'s limit; lower "Requests Per Minute" or run later',
+			'Crustdata kept answering 429 (rate limit reached) after 10 retries: another workflow may share this account\'s limit; lower "Requests per Minute" or run later',
 		);
 	});
 

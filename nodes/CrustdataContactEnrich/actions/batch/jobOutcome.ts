@@ -78,9 +78,9 @@ async function downloadRecords(
 		if (!download.ok) {
 			const { failure } = download;
 			const why =
-				failure.kind === 'network'
-					? 'the download failed on the network'
-					: `the download answered HTTP ${failure.status}`;
+				failure.kind === 'status' || failure.kind === 'malformed'
+					? `the download answered HTTP ${failure.status}`
+					: 'the download failed on the network';
 			return unreadable(batchId, why);
 		}
 		// An empty job's file may never be written: a 404 is an empty result only when the job

@@ -5,7 +5,12 @@ import type { PollSchedule } from '../../pipeline/batchJob';
 import { pollDelayMs } from '../../pipeline/batchJob';
 import { crustdataApiRequest } from '../../transport';
 import type { TransportSettings } from '../../transport';
-import { BATCH_PATH, BATCH_SUBMIT_PATH, MAX_ACTIVE_JOBS, MAX_RESENDS } from '../../transport/limits';
+import {
+	BATCH_PATH,
+	BATCH_SUBMIT_PATH,
+	MAX_ACTIVE_JOBS,
+	MAX_RESENDS,
+} from '../../transport/limits';
 import { isRateLimited, mayHaveBeenProcessed, refusesAccount } from '../../transport/retryPolicy';
 import type { TransportFailure } from '../../transport/retryPolicy';
 import { waitMs } from '../../transport/wait';
@@ -118,7 +123,8 @@ export class JobSubmitter {
 			if (this.settings.stopOnRejection) return { batchIds, stop: true };
 			// A refused account answers the same for every chunk: no point sending the rest.
 			if (refusesAccount(answer.failure)) {
-				for (const rest of this.queue.splice(0)) this.rejected.push({ urls: rest, failure: answer.failure, retries: 0 });
+				for (const rest of this.queue.splice(0))
+					this.rejected.push({ urls: rest, failure: answer.failure, retries: 0 });
 			}
 		}
 		return { batchIds, stop: false };
@@ -130,19 +136,34 @@ export class JobSubmitter {
 	 * exists; it is adopted when exactly one fits, submitted again only when none does.
 	 */
 	private async submitOnce(urls: string[]): Promise<SubmitAnswer> {
-		const body: BatchSubmitBody = { professional_network_profile_urls: urls, fields: this.settings.fields };
+		const body: BatchSubmitBody = {
+			professional_network_profile_urls: urls,
+			fields: this.settings.fields,
+		};
 		if (this.settings.verified) body.verified = true;
 		for (let attempt = 0; ; attempt++) {
 			const sentAt = this.settings.now();
-			const answer = await batchRequest(this.context, this.transport, 'POST', BATCH_SUBMIT_PATH, body);
+			const answer = await batchRequest(
+				this.context,
+				this.transport,
+				'POST',
+				BATCH_SUBMIT_PATH,
+				body,
+			);
 			if (answer.ok) {
 				const batchId = batchIdOf(answer.body);
 				if (batchId !== undefined) return { kind: 'submitted', batchId };
-				const failure: TransportFailure = { kind: 'malformed', status: 200, headers: {}, detail: 'the answer holds no batch_id' };
+				const failure: TransportFailure = {
+					kind: 'malformed',
+					status: 200,
+					headers: {},
+					detail: 'the answer holds no batch_id',
+				};
 				return { kind: 'rejected', failure, retries: answer.retries };
 			}
 			if (isRateLimited(answer.failure)) return { kind: 'full' };
-			if (!mayHaveBeenProcessed(answer.failure)) return { kind: 'rejected', failure: answer.failure, retries: answer.retries };
+			if (!mayHaveBeenProcessed(answer.failure))
+				return { kind: 'rejected', failure: answer.failure, retries: answer.retries };
 			const found = await findSubmittedJob(this.context, this.transport, {
 				identifierCount: urls.length,
 				from: sentAt - JOB_CLOCK_SKEW_MS,
@@ -302,7 +323,11 @@ export class JobFollower {
 			secret: this.transport.secret,
 			address: { baseUrl: this.transport.baseUrl, path },
 		});
-		return { kind: 'failed', failure, request: { failure: answer.failure, retries: answer.retries } };
+		return {
+			kind: 'failed',
+			failure,
+			request: { failure: answer.failure, retries: answer.retries },
+		};
 	}
 
 	/** The wait limit ran out: every job still active is reported as such (it keeps running). */

@@ -18,6 +18,7 @@ import { jobOutcomesByUrl } from '../batch/jobResults';
 import { JobFollower, JobSubmitter, runJobs } from '../batch/jobs';
 import { collectIdentifiers } from '../identifiers';
 import { beginRun, finishRun } from '../run';
+import { readRunLimits } from '../runLimits';
 import { batchHint } from '../runStats';
 import { connect } from '../settings';
 
@@ -73,8 +74,13 @@ export async function execute(
 	const settings = readBulkSettings(this);
 	const fields = readBatchFields(this);
 	const waitForCompletion = this.getNodeParameter('waitForCompletion', 0, true) as boolean;
-	const run = beginRun(this, collectIdentifiers(this, items, 'profileUrl'));
-	const { distinct, owners } = dedupeIdentifiers(run.valid);
+	const limits = readRunLimits(this, settings.options);
+	const blankIsNotSent = limits.noIdentifier === 'notSent';
+	const run = beginRun(this, collectIdentifiers(this, items, 'profileUrl', blankIsNotSent));
+	const { distinct: all, owners } = dedupeIdentifiers(run.valid);
+	// "Max Identifiers per Run": the first ones in input order go; the rest leave on Not Sent.
+	const distinct = limits.maxIdentifiers > 0 ? all.slice(0, limits.maxIdentifiers) : all;
+	const heldBack = all.slice(distinct.length);
 	const failures = new Map<string, ItemFailure>();
 	let submitted = new Map<string, string[]>();
 	let follower: JobFollower | undefined;
@@ -84,10 +90,19 @@ export async function execute(
 		const submitter = new JobSubmitter(
 			this,
 			transport,
-			{ fields, verified: settings.verified, stopOnRejection: !run.continueOnFail, deadline, now: Date.now },
+			{
+				fields,
+				verified: settings.verified,
+				stopOnRejection: !run.continueOnFail,
+				deadline,
+				now: Date.now,
+			},
 			chunk(distinct, MAX_URLS_PER_JOB),
 		);
-		follower = new JobFollower(this, transport, { waitMinutes: settings.waitMinutes, poll: settings.poll });
+		follower = new JobFollower(this, transport, {
+			waitMinutes: settings.waitMinutes,
+			poll: settings.poll,
+		});
 		await runJobs(this, follower, submitter, { deadline, waitForCompletion, now: Date.now });
 		submitted = submitter.submitted;
 		for (const rejection of submitter.rejected) {
@@ -105,13 +120,15 @@ export async function execute(
 			const asFailure = failureOf(error);
 			for (const url of rejection.urls) failures.set(url, asFailure);
 		}
-		for (const urls of submitter.takeUnsent()) for (const url of urls) failures.set(url, NOT_SUBMITTED);
+		for (const urls of submitter.takeUnsent())
+			for (const url of urls) failures.set(url, NOT_SUBMITTED);
 		for (const urls of submitted.values()) run.stats.markSent(urls);
 	}
 
 	if (!waitForCompletion) {
 		const outcomes = jobOfEachUrl(submitted);
 		for (const [url, failure] of failures) outcomes.set(url, { kind: 'failed', failure });
+		for (const url of heldBack) outcomes.set(url, { kind: 'notSent', reason: 'maxIdentifiers' });
 		const jobs = `${submitted.size} batch ${submitted.size === 1 ? 'job' : 'jobs'}`;
 		const hint = {
 			message: `Crustdata: ${jobs} submitted for ${run.stats.sent} distinct profile URLs. Fetch the results with the "Get Bulk Results" operation.`,
@@ -122,6 +139,7 @@ export async function execute(
 	}
 	const { outcomes, records } = jobOutcomesByUrl(submitted, follower?.outcomes ?? new Map());
 	for (const [url, failure] of failures) outcomes.set(url, { kind: 'failed', failure });
+	for (const url of heldBack) outcomes.set(url, { kind: 'notSent', reason: 'maxIdentifiers' });
 	run.stats.countOutcomes(outcomes);
 	const shape = eachAnswer((url, entry: EnrichEntry) => shapeEntry(url, entry, settings.shape));
 	const hint = batchHint(run.stats, { jobs: submitted.size, records });

@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { profileUrlsProperty } from '../common.description';
 
-// Parameters of Enrich. Their names are saved in workflows: never rename one.
+// Parameters of Enrich (and of Estimate Cost, which reads items as Enrich would). Their names are
+// saved in workflows: never rename one.
 
 export const enrichIdentifierProperties: INodeProperties[] = [
 	{
@@ -24,11 +25,11 @@ export const enrichIdentifierProperties: INodeProperties[] = [
 		],
 		default: 'profileUrl',
 		description: 'What the input items hold to find each person by',
-		displayOptions: { show: { operation: ['enrich'] } },
+		displayOptions: { show: { operation: ['enrich', 'estimate'] } },
 	},
 	{
 		...profileUrlsProperty,
-		displayOptions: { show: { operation: ['enrich'], identifyBy: ['profileUrl'] } },
+		displayOptions: { show: { operation: ['enrich', 'estimate'], identifyBy: ['profileUrl'] } },
 	},
 	{
 		displayName: 'Business Emails',
@@ -39,6 +40,6 @@ export const enrichIdentifierProperties: INodeProperties[] = [
 		placeholder: 'e.g. {{ $json.email }}',
 		description:
 			'Work email addresses of the people to enrich, such as jane@acme.com: one address, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
-		displayOptions: { show: { operation: ['enrich'], identifyBy: ['businessEmail'] } },
+		displayOptions: { show: { operation: ['enrich', 'estimate'], identifyBy: ['businessEmail'] } },
 	},
 ];

@@ -46,7 +46,10 @@ function jobRecords(jobOutcomes: Map<string, JobOutcome>): JobRecords {
 			urlsOf.set(batchId, [...byUrl.keys()]);
 			records += outcome.records.length;
 			for (const [url, record] of byUrl) {
-				outcomes.set(recordKey(batchId, url), { kind: 'answered', answer: recordToEntry(url, record) });
+				outcomes.set(recordKey(batchId, url), {
+					kind: 'answered',
+					answer: recordToEntry(url, record),
+				});
 			}
 		}
 	}
@@ -131,6 +134,10 @@ export async function execute(
 	const shape = eachAnswer((_key, entry: EnrichEntry) =>
 		shapeEntry(entry.matched_on, entry, settings.shape),
 	);
-	const hint = batchHint(run.stats, { jobs: distinct.length, records: records.records, fetched: true });
+	const hint = batchHint(run.stats, {
+		jobs: distinct.length,
+		records: records.records,
+		fetched: true,
+	});
 	return finishRun(this, run, valid, records.outcomes, shape, hint);
 }
