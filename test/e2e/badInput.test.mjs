@@ -32,9 +32,9 @@ const notEmail = (i, value, reason) =>
 const unreadable = (i, label, reason, example) =>
 	`Item ${i}: "${label}" cannot be read: ${reason}. Map it to text such as ${example}.`;
 const noUrl = (i) =>
-	`Item ${i} has no profile URL: "Profile URLs" is empty for this item. Map it to the field that holds it, such as ${URL_EXAMPLE}, or remove the item before this node.`;
+	`Item ${i} has no profile URL: "Profile URLs" is empty for this item. Map it to the field that holds it, such as ${URL_EXAMPLE}, or remove the item before this node, or set "When an Item Has No Identifier" to "Send It to Not Sent" under Options.`;
 const noEmail = (i) =>
-	`Item ${i} has no business email: "Business Emails" is empty for this item. Map it to the field that holds it, such as ${EMAIL_EXAMPLE}, or remove the item before this node.`;
+	`Item ${i} has no business email: "Business Emails" is empty for this item. Map it to the field that holds it, such as ${EMAIL_EXAMPLE}, or remove the item before this node, or set "When an Item Has No Identifier" to "Send It to Not Sent" under Options.`;
 const quoted80 = (text) => `${text.slice(0, 80)}…`;
 
 const JURGEN = 'J\u00fcrgen-M\u00fcller-bi'; // composed ü

@@ -71,7 +71,7 @@ const MESSAGES = {
 	revoked: 'Crustdata rejected the API key (401): check the API key in the Crustdata credential',
 	exhausted500: 'Crustdata had a server error (500) after 4 retries: try again later',
 	exhausted429:
-		'Crustdata kept answering 429 (rate limit reached) after 10 retries: another workflow may share this account\'s limit; lower "Requests Per Minute" or run later',
+		'Crustdata kept answering 429 (rate limit reached) after 10 retries: another workflow may share this account\'s limit; lower "Requests per Minute" or run later',
 	timedOut:
 		'Crustdata did not answer (the request timed out) after 4 retries: check the Base URL in the credential and the network, then run again',
 	dropped:
