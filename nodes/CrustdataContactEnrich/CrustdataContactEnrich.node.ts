@@ -8,7 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
 import { OUTPUTS_EXPRESSION } from './actions/runLimits';
-import { nodeProperties } from './description';
+import { nodeHints, nodeProperties } from './description';
 
 export class CrustdataContactEnrich implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,6 +28,7 @@ export class CrustdataContactEnrich implements INodeType {
 		// Not Sent appears as a second output when an option can hold identifiers back.
 		outputs: OUTPUTS_EXPRESSION,
 		credentials: [{ name: 'crustdataContactApi', required: true }],
+		hints: nodeHints,
 		properties: nodeProperties,
 	};
 

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, NodeHint } from 'n8n-workflow';
 
 import { maxWaitProperty } from './actions/batch/batch.description';
 import {
@@ -57,4 +57,20 @@ export const nodeProperties: INodeProperties[] = [
 	maxWaitProperty,
 	simplifyProperty,
 	optionsProperty,
+];
+
+/**
+ * Hints in the node's panel before a run. Their conditions see the parameters only (not n8n's
+ * Settings): the hints about "Retry On Fail" and "On Error" come with the run (actions/run.ts).
+ */
+export const nodeHints: NodeHint[] = [
+	{
+		message:
+			'With these Fields (or Verified Emails Only) each person found costs more than 1 credit: personal emails and phone numbers cost 2 each, verification 0.5. Choose only what you use.',
+		type: 'info',
+		location: 'ndv',
+		whenToDisplay: 'beforeExecution',
+		displayCondition:
+			'={{ ["enrich", "bulkEnrich", "estimate"].includes($parameter.operation) && ([].concat($parameter.fields || []).some((field) => field !== "contact.business_emails") || ($parameter.options || {}).verified === true) }}',
+	},
 ];

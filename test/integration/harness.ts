@@ -64,6 +64,8 @@ export interface RunNodeOptions {
 	 * @default false
 	 */
 	continueOnFail?: boolean;
+	/** The node's "Retry On Fail" setting. @default false */
+	retryOnFail?: boolean;
 	/** The node's "On Error" setting; when set, n8n ignores `continueOnFail`. */
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	/**
@@ -135,6 +137,7 @@ function buildNodes(options: RunNodeOptions, typeName: string): INode[] {
 	}
 	if (options.continueOnFail !== undefined) node.continueOnFail = options.continueOnFail;
 	if (options.onError !== undefined) node.onError = options.onError;
+	if (options.retryOnFail !== undefined) node.retryOnFail = options.retryOnFail;
 
 	const input: INode = {
 		id: 'harness-input',

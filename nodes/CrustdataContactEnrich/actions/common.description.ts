@@ -108,6 +108,15 @@ export const optionsProperty: INodeProperties = {
 			displayOptions: shownFor(['enrich']),
 		},
 		{
+			displayName: 'Include Input Fields',
+			name: 'includeInputFields',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether every output item (results, unmatched, Not Sent and error items) also carries the fields of its input item. An input field named like an output field is kept as input_&lt;name&gt;.',
+			displayOptions: shownFor(['enrich', 'bulkEnrich', 'getBulkResults']),
+		},
+		{
 			displayName: 'Include Unmatched',
 			name: 'includeUnmatched',
 			type: 'boolean',

@@ -89,6 +89,11 @@ export function errorItem(
 }
 
 /** One input item's output: its results and error items, and its Not Sent items. */
+/** Whether an output item is an error item (n8n sends it to the error output). */
+export function isErrorItem(item: INodeExecutionData): boolean {
+	return typeof item.json.error === 'string' && 'details' in item.json;
+}
+
 function itemResults<A>(
 	{ itemIndex, identifiers }: ItemIdentifiers,
 	outcomes: Map<string, IdentifierOutcome<A>>,

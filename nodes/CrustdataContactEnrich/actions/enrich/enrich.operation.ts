@@ -34,30 +34,33 @@ export async function execute(
 	const settings = readEnrichSettings(this);
 	const plan = await planEnrichRun(this, items, settings);
 	const { run } = plan;
-	let claimed: string[] = [];
+	const claimed: string[] = [];
 	const spentBefore = plan.execution.credits;
 	const budget = new CreditBudget(settings.limits.maxCredits, spentBefore);
-	if (plan.candidates.length > 0) {
-		const transport = {
-			...(await connect(this, settings, run.stats)),
-			budget,
-			deadline: plan.deadline,
-		};
-		({ claimed } = await sendAll({
-			context: this,
-			plan,
-			settings,
-			transport,
-			stats: run.stats,
-			continueOnFail: run.continueOnFail,
-		}));
+	try {
+		if (plan.candidates.length > 0) {
+			const connection = await connect(this, settings, run.stats);
+			const transport = { ...connection, budget, deadline: plan.deadline };
+			await sendAll({
+				context: this,
+				plan,
+				settings,
+				transport,
+				stats: run.stats,
+				continueOnFail: run.continueOnFail,
+				claimed,
+			});
+		}
+	} finally {
+		// Even when the run stops with an error: what was bought stays in this execution's memory
+		// (so n8n's "Retry On Fail" or an agent's next call does not buy it again).
+		const answered = await remember(plan, claimed);
+		plan.execution.record({
+			credits: budget.spent - spentBefore,
+			sent: run.stats.sent,
+			answers: answered,
+		});
 	}
-	const answered = await remember(plan, claimed);
-	plan.execution.record({
-		credits: budget.spent - spentBefore,
-		sent: run.stats.sent,
-		answers: answered,
-	});
 	run.stats.fromMemory = plan.distinct.length - plan.candidates.length;
 	run.stats.countOutcomes(plan.outcomes);
 	const shape = eachAnswer((identifier, entry: EnrichEntry) =>

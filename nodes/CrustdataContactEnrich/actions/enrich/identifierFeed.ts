@@ -12,9 +12,6 @@ export class IdentifierFeed {
 
 	private readonly ready: string[] = [];
 
-	/** Every identifier claimed in the memory across runs. */
-	readonly claimed: string[] = [];
-
 	private given = 0;
 
 	constructor(
@@ -27,6 +24,8 @@ export class IdentifierFeed {
 			batchSize: number;
 			/** Where remembered identifiers are put, as not sent. */
 			outcomes: EnrichOutcomes;
+			/** Where every identifier claimed in the memory across runs is recorded. */
+			claimed: string[];
 		},
 	) {
 		this.unchecked = [...candidates];
@@ -34,7 +33,7 @@ export class IdentifierFeed {
 
 	/** Up to `count` identifiers to send next; fewer (or none) when the list or a limit ends. */
 	async take(count: number): Promise<string[]> {
-		const { lookup, allowed, batchSize, outcomes } = this.options;
+		const { lookup, allowed, batchSize, outcomes, claimed: claims } = this.options;
 		while (this.ready.length < count && this.unchecked.length > 0) {
 			const room = allowed - this.given - this.ready.length;
 			if (room <= 0) break;
@@ -50,7 +49,7 @@ export class IdentifierFeed {
 			for (const identifier of remembered)
 				outcomes.set(identifier, { kind: 'notSent', reason: 'lookedUpBefore' });
 			this.ready.push(...claimed);
-			this.claimed.push(...claimed);
+			claims.push(...claimed);
 		}
 		const out = this.ready.splice(0, count);
 		this.given += out.length;

@@ -32,13 +32,15 @@ export interface SendContext {
 	transport: TransportSettings & { budget: CreditBudget };
 	stats: RunStats;
 	continueOnFail: boolean;
+	/** Filled with the identifiers claimed in the memory across runs, even if this throws. */
+	claimed: string[];
 }
 
 /** Identifiers checked in the memory per round when a budget may stop the run early. */
 const MEMORY_BATCH_WHEN_LIMITED = MAX_IDENTIFIERS_PER_REQUEST * 15;
 
-export async function sendAll(run: SendContext): Promise<{ claimed: string[] }> {
-	const { context, plan, settings, transport, stats, continueOnFail } = run;
+export async function sendAll(run: SendContext): Promise<void> {
+	const { context, plan, settings, transport, stats, continueOnFail, claimed } = run;
 	const { outcomes } = plan;
 	const { budget } = transport;
 	const limited = budget.limited || plan.deadline !== Infinity;
@@ -47,6 +49,7 @@ export async function sendAll(run: SendContext): Promise<{ claimed: string[] }> 
 		allowed: plan.allowed,
 		batchSize: limited ? MEMORY_BATCH_WHEN_LIMITED : Infinity,
 		outcomes,
+		claimed,
 	});
 	let stoppedBy: NotSentReason | undefined;
 	let firstError: NodeApiError | undefined;
@@ -117,7 +120,6 @@ export async function sendAll(run: SendContext): Promise<{ claimed: string[] }> 
 	if (firstError) throw withPaidResultsNote(context, firstError, outcomes, stats);
 	const rest = feed.holdBackRest(refusal ? undefined : stoppedBy);
 	if (refusal) markUnsent(rest, outcomes, refusal);
-	return { claimed: feed.claimed };
 }
 
 /**
