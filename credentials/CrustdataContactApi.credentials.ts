@@ -9,7 +9,9 @@ import type {
 export class CrustdataContactApi implements ICredentialType {
 	name = 'crustdataContactApi';
 
-	displayName = 'Crustdata API';
+	// Not "Crustdata API": Crustdata's own node's credential has that name, and a user with both
+	// would see two identical entries. The type name stays, so saved credentials keep working.
+	displayName = 'Crustdata Contact Enrich API';
 
 	icon: Icon = { light: 'file:../icons/crustdata.svg', dark: 'file:../icons/crustdata.dark.svg' };
 

@@ -11,7 +11,7 @@ import { BillingLedger } from './billing.mjs';
 import { handleControl } from './control.mjs';
 import { handleEnrich } from './enrich.mjs';
 import { BATCH_SUBMIT_PATH, ENRICH_PATH, FaultQueue, pathMatches } from './faults.mjs';
-import { internalError, invalidRequest, notFound } from './http.mjs';
+import { internalError, invalidRequest } from './http.mjs';
 import { checkResetFormat, SlidingWindowLimiter } from './rateLimit.mjs';
 import {
 	checkCreditsShape,
@@ -165,7 +165,10 @@ function route(ctx) {
 	if (method === 'GET' && path === '/batch') return listBatches(ctx);
 	const job = /^\/batch\/([^/]+)$/.exec(path);
 	if (method === 'GET' && job) return getBatch(ctx, job[1]);
-	return ctx.reply(404, notFound(`No route for ${method} ${path}`));
+	// A path the API does not have answers as a gateway or proxy does, not with the API's own JSON
+	// error: a client must not mistake a wrong Base URL for "nobody matched".
+	const page = `<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><p>${method} ${path}</p></body></html>`;
+	return ctx.reply(404, page, { 'content-type': 'text/html' });
 }
 
 async function handle(state, req, res) {

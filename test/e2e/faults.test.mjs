@@ -73,9 +73,9 @@ const MESSAGES = {
 	exhausted429:
 		'Crustdata kept answering 429 (rate limit reached) after 10 retries: another workflow may share this account\'s limit; lower "Requests per Minute" or run later',
 	timedOut:
-		'Crustdata did not answer (the request timed out) after 4 retries: check the Base URL in the credential and the network, then run again',
+		"Crustdata did not answer (the request timed out) after 4 retries: each attempt may have been processed and billed. Check the account's usage before you run these items again",
 	dropped:
-		'Crustdata did not answer (the connection was dropped) after 4 retries: check the Base URL in the credential and the network, then run again',
+		"Crustdata did not answer (the connection was dropped) after 4 retries: each attempt may have been processed and billed. Check the account's usage before you run these items again",
 	notResent: (problem) =>
 		`Crustdata did not answer (${problem}) and the request was not sent again: Crustdata may already have processed and billed it. Check the account's usage before you run these items again, or turn on "Re-Send Timed-Out Requests" in Options`,
 };
@@ -371,7 +371,7 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 				assertSplitOutputs(fast, prefix, items[prefix], [], undefined);
 				const again = resent ? ', 1 request re-sent after a time-out' : '';
 				assert.deepEqual(nodeHints(fast, `${prefix} Crustdata`), [
-					`Crustdata: 2 requests, 3 distinct identifiers sent, 3 matched, 0 unmatched${again}, 3 credits used.`,
+					`Crustdata: 2 requests, 3 distinct identifiers sent, 3 matched, 0 unmatched${again}, 3 credits used${resent ? ', and 1 request with no answer may have been billed (up to 3 more credits)' : ''}.`,
 				]);
 			});
 		}
@@ -393,7 +393,7 @@ describe('fault matrix in a real n8n', { timeout: 600_000 }, () => {
 					MESSAGES.notResent(problem),
 				);
 				assert.deepEqual(nodeHints(fast, `${prefix} Crustdata`), [
-					'Crustdata: 1 request, 3 distinct identifiers sent, 0 matched, 0 unmatched, 3 failed, 0 credits used.',
+					'Crustdata: 1 request, 3 distinct identifiers sent, 0 matched, 0 unmatched, 3 failed, 0 credits used, and 1 request with no answer may have been billed (up to 3 more credits).',
 				]);
 			});
 		}

@@ -487,9 +487,10 @@ describe('untrusted answers in a real n8n', { timeout: 300_000 }, () => {
 				[['enrich', requests[0].seq, 3]],
 			);
 			assert.equal(sims.main.creditsCharged(KEYS.late), 3);
-			// The answer never arrived, so the node cannot know its price: it says 0, and warns.
+			// The answer never arrived, so the node cannot know its price: it says what answers
+			// reported (0), and that the request with no answer may have been billed, at most 3.
 			assert.deepEqual(nodeHints(runs.main, 'Late Crustdata'), [
-				'Crustdata: 1 request, 3 distinct identifiers sent, 0 matched, 0 unmatched, 3 failed, 0 credits used.',
+				'Crustdata: 1 request, 3 distinct identifiers sent, 0 matched, 0 unmatched, 3 failed, 0 credits used, and 1 request with no answer may have been billed (up to 3 more credits).',
 			]);
 		});
 
@@ -517,7 +518,7 @@ describe('untrusted answers in a real n8n', { timeout: 300_000 }, () => {
 			assert.equal(sims.main.creditsCharged(KEYS.resend), 6);
 			// The hint counts the credits the answers reported (3): the re-send is what warns.
 			assert.deepEqual(nodeHints(runs.main, 'Resend Crustdata'), [
-				'Crustdata: 2 requests, 3 distinct identifiers sent, 3 matched, 0 unmatched, 1 request re-sent after a time-out, 3 credits used.',
+				'Crustdata: 2 requests, 3 distinct identifiers sent, 3 matched, 0 unmatched, 1 request re-sent after a time-out, 3 credits used, and 1 request with no answer may have been billed (up to 3 more credits).',
 			]);
 		});
 	});

@@ -47,7 +47,11 @@ function settings(): TransportSettings & { attempts: Array<ResponseHeaders | und
 		timeoutMs: 5000,
 		secret: 'secret-key',
 		limiter: new RateLimiter({ requestsPerMinute: 100, now: Date.now }),
-		recorder: { recordAttempt: (headers) => attempts.push(headers), recordResend: () => undefined },
+		recorder: {
+			recordAttempt: (headers) => attempts.push(headers),
+			recordResend: () => undefined,
+			recordUnanswered: () => undefined,
+		},
 		attempts,
 	};
 }

@@ -9,7 +9,7 @@ export const profileUrlsProperty: INodeProperties = {
 	type: 'string',
 	default: '',
 	required: true,
-	placeholder: 'e.g. {{ $json.linkedin_url }}',
+	placeholder: 'e.g. https://www.linkedin.com/in/jane-doe',
 	description:
 		'LinkedIn profile URLs of the people to enrich, such as https://www.linkedin.com/in/jane-doe: one URL, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
 };

@@ -19,6 +19,12 @@ export class RunStats implements AttemptRecorder {
 	/** The sum of `x-credits-used` over every request. */
 	credits = 0;
 
+	/** Requests that got no answer after Crustdata may have processed (and billed) them. */
+	unanswered = 0;
+
+	/** The most those unanswered requests can have cost (undefined: unknown, a batch submit). */
+	unansweredCredits: number | undefined = 0;
+
 	matched = 0;
 
 	unmatched = 0;
@@ -56,6 +62,14 @@ export class RunStats implements AttemptRecorder {
 		this.resent++;
 	}
 
+	recordUnanswered(cost: number | undefined): void {
+		this.unanswered++;
+		this.unansweredCredits =
+			cost === undefined || this.unansweredCredits === undefined
+				? undefined
+				: this.unansweredCredits + cost;
+	}
+
 	/** Counts outcomes; a failure of an identifier that was never sent counts as not sent. */
 	countOutcomes<A extends { matches: unknown[] }>(
 		outcomes: Map<string, IdentifierOutcome<A>>,
@@ -86,7 +100,7 @@ function outcomeParts(stats: RunStats): string[] {
 }
 
 function hint(message: string, stats: RunStats): NodeExecutionHint {
-	const warn = stats.failed + stats.notSent + stats.resent > 0;
+	const warn = stats.failed + stats.notSent + stats.resent + stats.unanswered > 0;
 	return { message, type: warn ? 'warning' : 'info', location: 'outputPane' };
 }
 
@@ -100,6 +114,16 @@ export function summaryHint(stats: RunStats): NodeExecutionHint {
 	if (stats.fromMemory > 0) parts.push(`${stats.fromMemory} answered from this execution's memory`);
 	if (stats.resent > 0) parts.push(`${plural(stats.resent, 'request')} re-sent after a time-out`);
 	parts.push(`${formatCredits(stats.credits)} credits used`);
+	if (stats.unanswered > 0) {
+		// The credits above are what answers reported: a request that got none may still be billed.
+		const most =
+			stats.unansweredCredits === undefined
+				? ''
+				: ` (up to ${formatCredits(stats.unansweredCredits)} more credits)`;
+		parts.push(
+			`and ${plural(stats.unanswered, 'request')} with no answer may have been billed${most}`,
+		);
+	}
 	return hint(`Crustdata: ${parts.join(', ')}.`, stats);
 }
 

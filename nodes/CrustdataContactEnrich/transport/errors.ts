@@ -98,6 +98,9 @@ function failureMessage(failure: TransportFailure, context: FailureContext): str
 		if (mayHaveBeenProcessed(failure) && context.resendTimedOut !== true) {
 			return `Crustdata did not answer (${problem}) and the request was not sent again: Crustdata may already have processed and billed it. Check the account's usage before you run these items again, or turn on "Re-Send Timed-Out Requests" in Options`;
 		}
+		if (mayHaveBeenProcessed(failure)) {
+			return `Crustdata did not answer (${problem})${after}: each attempt may have been processed and billed. Check the account's usage before you run these items again`;
+		}
 		return `Crustdata did not answer (${problem})${after}: check the Base URL in the credential and the network, then run again`;
 	}
 	if (failure.kind === 'halted') {

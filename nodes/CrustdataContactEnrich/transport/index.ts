@@ -56,6 +56,8 @@ export interface AttemptRecorder {
 	recordAttempt(headers: ResponseHeaders | undefined): void;
 	/** A request is sent again although Crustdata may have processed it (a time-out, a drop). */
 	recordResend(): void;
+	/** A request got no answer after Crustdata may have processed it; `cost`: its worst case. */
+	recordUnanswered(cost: number | undefined): void;
 }
 
 export interface TransportSettings {
@@ -193,6 +195,9 @@ export async function crustdataApiRequest(
 			const headers = outcome && 'headers' in outcome ? outcome.headers : undefined;
 			settings.limiter.settle(turn.ticket, headers);
 			settings.recorder?.recordAttempt(headers);
+			if (outcome && 'kind' in outcome && mayHaveBeenProcessed(outcome)) {
+				settings.recorder?.recordUnanswered(request.cost);
+			}
 			if (request.cost !== undefined) settings.budget?.settle(cost, chargedFor(outcome, cost));
 		}
 		if (!('kind' in outcome)) return { ok: true, response: outcome, retries };

@@ -203,7 +203,7 @@ describe('enrich: failed requests', () => {
 			),
 		);
 		expect(hints[0].message).toBe(
-			'Crustdata: 1 request, 2 distinct identifiers sent, 0 matched, 0 unmatched, 2 failed, 0 credits used.',
+			'Crustdata: 1 request, 2 distinct identifiers sent, 0 matched, 0 unmatched, 2 failed, 0 credits used, and 1 request with no answer may have been billed (up to 2 more credits).',
 		);
 	});
 
@@ -224,7 +224,7 @@ describe('enrich: failed requests', () => {
 		expect(sleepMock).toHaveBeenCalledTimes(1);
 		expect(output[0].map((item) => item.json.identifier)).toEqual(['p0@acme.com', 'p1@acme.com']);
 		expect(hints[0].message).toBe(
-			'Crustdata: 2 requests, 2 distinct identifiers sent, 2 matched, 0 unmatched, 1 request re-sent after a time-out, 2 credits used.',
+			'Crustdata: 2 requests, 2 distinct identifiers sent, 2 matched, 0 unmatched, 1 request re-sent after a time-out, 2 credits used, and 1 request with no answer may have been billed (up to 2 more credits).',
 		);
 	});
 

@@ -37,7 +37,7 @@ export const enrichIdentifierProperties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'e.g. {{ $json.email }}',
+		placeholder: 'e.g. jane@acme.com',
 		description:
 			'Work email addresses of the people to enrich, such as jane@acme.com: one address, a list separated by commas, semicolons, spaces or new lines, or an expression that returns a list. One item may carry several.',
 		displayOptions: { show: { operation: ['enrich', 'estimate'], identifyBy: ['businessEmail'] } },
