@@ -70,6 +70,28 @@ export const optionsProperty: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Channel',
+			name: 'channel',
+			type: 'options',
+			options: [
+				{
+					name: 'Auto',
+					value: 'auto',
+					description:
+						'Instant requests and batch jobs side by side, each person on one of them: long lists finish about twice as fast',
+				},
+				{
+					name: 'Instant',
+					value: 'instant',
+					description: 'Instant requests only (25 identifiers each, paced to the rate limit)',
+				},
+			],
+			default: 'instant',
+			description:
+				'How Enrich by profile URL sends the list. Auto also submits batch jobs (up to 300 URLs, typically 2–3 minutes each) while the instant requests alone would still be busy; a short list stays instant. Websites cannot be bought in batch jobs: with Websites selected, Auto stays instant.',
+			displayOptions: { show: { '/operation': ['enrich'], '/identifyBy': ['profileUrl'] } },
+		},
+		{
 			displayName: 'Email Statuses',
 			name: 'emailStatuses',
 			type: 'multiOptions',
@@ -182,8 +204,8 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0.1, numberPrecision: 1 },
 			default: 10,
 			description:
-				'How long to wait before the first check of a batch job. Later checks back off up to once a minute; batch jobs usually take 2 to 3 minutes.',
-			displayOptions: shownFor(['bulkEnrich', 'getBulkResults']),
+				'How long to wait before the first check of a batch job. Later checks back off up to once a minute (Enrich with Channel Auto checks at this interval throughout); batch jobs usually take 2 to 3 minutes.',
+			displayOptions: shownFor(['bulkEnrich', 'getBulkResults', 'enrich']),
 		},
 		{
 			displayName: 'Re-Send Timed-Out Requests',

@@ -38,6 +38,26 @@ export class RunStats implements AttemptRecorder {
 	/** Identifiers answered from what this execution already bought, without a request. */
 	fromMemory = 0;
 
+	/** Batch jobs submitted (Bulk Enrich, or Enrich's Auto channel). */
+	jobs = 0;
+
+	/** Identifiers sent in those jobs (the rest of `sent` went in instant requests). */
+	jobIdentifiers = 0;
+
+	/** Requests of Enrich's Auto channel to the batch endpoints (submits, checks, job lists). */
+	batchRequests = 0;
+
+	/** What counts the Auto channel's batch requests apart from the instant ones. */
+	batchRecorder(): AttemptRecorder {
+		return {
+			recordAttempt: () => {
+				this.batchRequests++;
+			},
+			recordResend: () => {},
+			recordUnanswered: () => {},
+		};
+	}
+
 	private readonly sentIdentifiers = new Set<string>();
 
 	/** Distinct identifiers sent to Crustdata (in an enrich request or a batch job), once each. */
@@ -106,14 +126,16 @@ function hint(message: string, stats: RunStats): NodeExecutionHint {
 
 /** Enrich: requests, identifiers, outcomes and the credits the API reported. */
 export function summaryHint(stats: RunStats): NodeExecutionHint {
-	const parts = [
-		plural(stats.requests, 'request'),
-		`${stats.sent} distinct identifiers sent`,
-		...outcomeParts(stats),
-	];
+	const sent =
+		stats.jobs > 0
+			? `${stats.sent} distinct identifiers sent (${stats.sent - stats.jobIdentifiers} in instant requests, ${stats.jobIdentifiers} in ${plural(stats.jobs, 'batch job')}, checked with ${plural(stats.batchRequests, 'batch request')})`
+			: `${stats.sent} distinct identifiers sent`;
+	const parts = [plural(stats.requests, 'request'), sent, ...outcomeParts(stats)];
 	if (stats.fromMemory > 0) parts.push(`${stats.fromMemory} answered from this execution's memory`);
 	if (stats.resent > 0) parts.push(`${plural(stats.resent, 'request')} re-sent after a time-out`);
-	parts.push(`${formatCredits(stats.credits)} credits used`);
+	parts.push(
+		`${formatCredits(stats.credits)} credits used${stats.jobs > 0 ? ' (instant requests; batch jobs report none)' : ''}`,
+	);
 	if (stats.unanswered > 0) {
 		// The credits above are what answers reported: a request that got none may still be billed.
 		const most =

@@ -18,6 +18,12 @@ export const RATE_WINDOW_MS = 60_000;
 /** Profile URLs one batch job takes. */
 export const MAX_URLS_PER_JOB = 300;
 
+/**
+ * Batch submits and status checks, paced apart from the enrich endpoint (Enrich's Auto channel).
+ * The docs give other endpoints 15–30 a minute; checks are free and light: at most one a second.
+ */
+export const BATCH_REQUESTS_PER_MINUTE = 60;
+
 /** Active (pending or processing) batch jobs Crustdata allows per account. */
 export const MAX_ACTIVE_JOBS = 5;
 

@@ -53,6 +53,12 @@ export class RateLimiter {
 
 	private waiters: Array<() => void> = [];
 
+	/** `x-ratelimit-limit` as the server last said it. */
+	private serverLimit: number | undefined;
+
+	/** The window's length as measured from a "0 left" answer (the headers do not name it). */
+	private measuredWindowMs: number | undefined;
+
 	constructor(options: RateLimiterOptions) {
 		this.limit = Math.max(1, Math.floor(options.requestsPerMinute));
 		this.windowMs = options.windowMs ?? RATE_WINDOW_MS;
@@ -123,6 +129,15 @@ export class RateLimiter {
 		return this.inFlight;
 	}
 
+	/**
+	 * The pace this limiter can keep: requests per window and the window's length, as the
+	 * server's headers tell them (the documented 60 s until an answer shows otherwise).
+	 */
+	pace(): { requestsPerWindow: number; windowMs: number } {
+		const requestsPerWindow = Math.min(this.limit, this.serverLimit ?? this.limit);
+		return { requestsPerWindow, windowMs: this.measuredWindowMs ?? this.windowMs };
+	}
+
 	/** Counts a request now, without waiting: `acquire` is the way to send one. */
 	recordRequest(): RequestTicket {
 		this.sentAt.push(this.now());
@@ -166,15 +181,29 @@ export class RateLimiter {
 			return;
 		}
 		this.budget = { remaining: Math.max(0, Math.floor(remaining)), afterSeq: ticket.seq };
+		const limit = Number(headerValue(headers, 'x-ratelimit-limit'));
+		if (Number.isFinite(limit) && limit >= 1) this.serverLimit = Math.floor(limit);
 		const now = this.now();
 		const resetMs = resetWaitMs(headers, now);
 		if (remaining > 0 || resetMs === undefined) return;
+		this.measureWindow(now, resetMs);
 		// Answers that arrive together all say "0 left until the oldest request leaves": the first
 		// one heard says it soonest after the server wrote it. Those heard later (processed after
 		// the others) would only push the same moment back, by their own delay.
 		if (now < this.emptyUntil) return;
 		this.emptyUntil = now + resetMs;
 		this.blockUntil(this.emptyUntil);
+	}
+
+	/**
+	 * "0 left until the oldest leaves in `resetMs`": the oldest of the server's last `limit`
+	 * requests was (about) our `limit`-th latest send, so the window is its age plus `resetMs`.
+	 */
+	private measureWindow(now: number, resetMs: number): void {
+		const limit = this.serverLimit;
+		if (limit === undefined || this.sentAt.length < limit) return;
+		const oldest = this.sentAt[this.sentAt.length - limit];
+		this.measuredWindowMs = Math.max(1, now - oldest + resetMs);
 	}
 
 	/** No request before `timestamp` (a 429 told us when to come back). */

@@ -92,6 +92,11 @@ export class JobSubmitter {
 		return this.queue.length;
 	}
 
+	/** Adds a chunk to submit (the Auto channel hands chunks over one by one). */
+	enqueue(urls: string[]): void {
+		this.queue.push(urls);
+	}
+
 	/** Chunks never submitted, handed over once: the wait limit ran out or the run stopped. */
 	takeUnsent(): string[][] {
 		return this.queue.splice(0);

@@ -4,18 +4,26 @@ import type { ItemFailure, NotSentReason } from '../../pipeline/assembleItems';
 import { failureOf } from '../../pipeline/assembleItems';
 import type { TransportSettings } from '../../transport';
 import type { CreditBudget } from '../../transport/budget';
-import { toNodeApiError, withNote } from '../../transport/errors';
-import { ENRICH_PATH, MAX_IDENTIFIERS_PER_REQUEST } from '../../transport/limits';
+import { buildApiError, toNodeApiError, withNote } from '../../transport/errors';
+import {
+	BATCH_REQUESTS_PER_MINUTE,
+	BATCH_SUBMIT_PATH,
+	ENRICH_PATH,
+	MAX_IDENTIFIERS_PER_REQUEST,
+} from '../../transport/limits';
 import type { NextTask } from '../../transport/pool';
 import { sendInTurn } from '../../transport/pool';
+import { RateLimiter } from '../../transport/rateLimiter';
 import type { TransportFailure } from '../../transport/retryPolicy';
 import { mayHaveBeenProcessed, refusesAccount } from '../../transport/retryPolicy';
+import { jobOutcomesByUrl } from '../batch/jobResults';
 import type { EnrichOutcomes, EnrichPlan } from '../enrichPlan';
 import type { EnrichSettings } from '../enrichSettings';
 import type { RunStats } from '../runStats';
 import { formatCredits } from '../runStats';
 import type { Chunk, ChunkResult } from './enrichRequest';
 import { enrichChunk } from './enrichRequest';
+import { BatchChannel } from './batchChannel';
 import { IdentifierFeed } from './identifierFeed';
 
 // Sends what the plan leaves, through the pool, within the run's budgets. A chunk is planned just
@@ -97,29 +105,90 @@ export async function sendAll(run: SendContext): Promise<void> {
 		return true;
 	};
 
-	await sendInTurn<Chunk, ChunkResult>({
-		limiter: transport.limiter,
-		signal: context.getExecutionCancelSignal(),
-		deadline: plan.deadline,
-		next,
-		unsent: (chunk) => {
-			budget.release(chunk.cost);
-			feed.giveBack(chunk.identifiers);
-			stoppedBy ??= 'maxRunMinutes';
-		},
-		send: async (chunk, ticket) => {
-			stats.markSent(chunk.identifiers);
-			return await enrichChunk(context, chunk, ticket, settings, transport);
-		},
-		onResult: (chunk, result) => {
-			if (!result.ok) return failed(chunk.identifiers, result.failure, result.retries);
-			for (const [identifier, outcome] of result.outcomes) outcomes.set(identifier, outcome);
-			return false;
-		},
-	});
+	const batch = settings.channel === 'auto' ? batchChannel(run, feed) : undefined;
+	const sendInstant = async () =>
+		await sendInTurn<Chunk, ChunkResult>({
+			limiter: transport.limiter,
+			signal: context.getExecutionCancelSignal(),
+			deadline: plan.deadline,
+			next,
+			unsent: (chunk) => {
+				budget.release(chunk.cost);
+				feed.giveBack(chunk.identifiers);
+				stoppedBy ??= 'maxRunMinutes';
+			},
+			send: async (chunk, ticket) => {
+				stats.markSent(chunk.identifiers);
+				return await enrichChunk(context, chunk, ticket, settings, transport);
+			},
+			onResult: (chunk, result) => {
+				const stop = result.ok ? false : failed(chunk.identifiers, result.failure, result.retries);
+				if (result.ok)
+					for (const [identifier, outcome] of result.outcomes) outcomes.set(identifier, outcome);
+				if (stop) batch?.stop();
+				return stop;
+			},
+		});
+	const [, batchStopped] = await Promise.all([sendInstant(), batch?.run()]);
+	// Jobs may give identifiers back (the account's job slots were full): send them instantly.
+	const going = () => !firstError && !refusal && stoppedBy === undefined && feed.remaining > 0;
+	while (going()) await sendInstant();
+	if (batch !== undefined) {
+		const rejected = takeJobResults(run, batch, outcomes);
+		if (batchStopped) firstError ??= rejected;
+	}
 	if (firstError) throw withPaidResultsNote(context, firstError, outcomes, stats);
 	const rest = feed.holdBackRest(refusal ? undefined : stoppedBy);
 	if (refusal) markUnsent(rest, outcomes, refusal);
+}
+
+function batchChannel(run: SendContext, feed: IdentifierFeed): BatchChannel {
+	const { context, plan, settings, transport, stats, continueOnFail } = run;
+	const waitUntil = Math.min(Date.now() + settings.waitMinutes * 60_000, plan.deadline);
+	const channel = {
+		fields: settings.batchFields,
+		verified: settings.verified,
+		submitUntil: plan.deadline,
+		waitUntil,
+		waitMinutes: settings.waitMinutes,
+		pollMs: settings.pollMs,
+		creditsPerIdentifier: settings.creditsPerIdentifier,
+		stopOnRejection: !continueOnFail,
+	};
+	// Batch requests have their own limit: they must not spend the enrich endpoint's.
+	const batchTransport = { ...transport, limiter: batchLimiter(), recorder: stats.batchRecorder() };
+	return new BatchChannel(context, batchTransport, feed, transport.limiter, channel, stats);
+}
+
+/**
+ * The Auto channel's jobs as outcomes, the same as instant answers; a rejected submit fails its
+ * identifiers (its error is returned, for a run that must stop).
+ */
+function takeJobResults(
+	run: SendContext,
+	batch: BatchChannel,
+	outcomes: EnrichOutcomes,
+): NodeApiError | undefined {
+	const { context, plan, transport } = run;
+	const jobs = jobOutcomesByUrl(batch.submitter.submitted, batch.follower.outcomes);
+	for (const [url, outcome] of jobs.outcomes) outcomes.set(url, outcome);
+	let first: NodeApiError | undefined;
+	for (const rejection of batch.submitter.rejected) {
+		const itemIndex = plan.owners.get(rejection.urls[0])?.[0] ?? 0;
+		const error =
+			'unknown' in rejection
+				? buildApiError(context.getNode(), { ...rejection.unknown, itemIndex })
+				: toNodeApiError(context.getNode(), rejection.failure, {
+						itemIndex,
+						retries: rejection.retries,
+						secret: transport.secret,
+						address: { baseUrl: transport.baseUrl, path: BATCH_SUBMIT_PATH },
+					});
+		first ??= error;
+		const failure = failureOf(error);
+		for (const url of rejection.urls) outcomes.set(url, { kind: 'failed', failure });
+	}
+	return first;
 }
 
 /**
@@ -158,4 +227,9 @@ function withPaidResultsNote(
 	if (enriched === 0) return error;
 	const note = `${enriched} identifiers had already been enriched for ${formatCredits(stats.credits)} credits. Set "On Error" to "Continue" in the node's settings to keep results that were already paid for when a request fails.`;
 	return withNote(context.getNode(), error, Number(error.context.itemIndex ?? 0), note);
+}
+
+/** Batch submits and status checks: at most one a second (their own limit, not enrich's). */
+function batchLimiter(): RateLimiter {
+	return new RateLimiter({ requestsPerMinute: BATCH_REQUESTS_PER_MINUTE, now: Date.now });
 }
