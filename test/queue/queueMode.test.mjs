@@ -2,19 +2,27 @@
 // one simulator account with one compressed rate limit (5 requests per 2 s), and six
 // webhook-triggered executions at once (4 requests of 25 identifiers each, with pacing set far
 // above the limit), so the executions share the limit through its headers and 429s.
+// Then memory across executions ("Skip Identifiers Looked Up Before", n8n's deduplication store
+// in the database): run 1 over 100 rows on one worker, that worker stopped, run 2 over the same
+// rows plus 20 new on the other worker, which sends only the 20 new.
 // Run with `npm run test:queue` (build, n8n host, Redis, then this file), or after a build with
 // `node --test test/queue/queueMode.test.mjs`. Not part of `npm test`. Logs: WORK_DIR, under
 // the OS temp folder (<tmp>/n8n-nodes-crustdata-contact/queue-mode/), printed at the end.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { waitUntil } from '../../scripts/n8n-process.mjs';
 import {
 	DISTINCT_PER_EXECUTION,
+	ENRICH_PATH,
 	enrichTraffic,
 	EXECUTIONS,
 	LIMIT,
+	MEMORY_KEY,
 	newCluster,
 	runExecutions,
+	runMemoryExecution,
 	setUp,
+	stopWorker,
 	tearDown,
 	WINDOW_MS,
 	WORK_DIR,
@@ -39,27 +47,30 @@ function summary({ answers, seconds }, traffic, ranBy) {
 	);
 }
 
-describe(
-	'n8n queue mode: six executions on two workers share one limit',
-	{ timeout: 900_000 },
-	() => {
-		const cluster = newCluster();
+describe('n8n queue mode', { timeout: 900_000 }, () => {
+	const cluster = newCluster();
+
+	before(() => setUp(cluster), { timeout: 600_000 });
+
+	after(async () => {
+		cluster.log(`[queue] logs: ${WORK_DIR}`);
+		await tearDown(cluster);
+	});
+
+	describe('six executions on two workers share one limit', () => {
 		let result;
 		let traffic;
 
 		before(
 			async () => {
-				await setUp(cluster);
 				result = await runExecutions(cluster);
 				traffic = enrichTraffic(cluster.sim);
 			},
 			{ timeout: 600_000 },
 		);
 
-		after(async () => {
+		after(() => {
 			if (result) cluster.log(summary(result, traffic, workerExecutions(cluster.workers)));
-			cluster.log(`[queue] logs: ${WORK_DIR}`);
-			await tearDown(cluster);
 		});
 
 		it('answers every webhook call with 200 and one result per row', () => {
@@ -146,5 +157,93 @@ describe(
 			const message = `the limit was exceeded: ${traffic.answered.length} requests in ${span} ms`;
 			assert.ok(span >= minimum - 50, message);
 		});
-	},
-);
+	});
+
+	describe('memory across executions: run 2, on the other worker, sends only the new rows', () => {
+		const mask = (key) => `${key.slice(0, 2)}***`;
+		const profile = (row) =>
+			`https://www.linkedin.com/in/queue-memory-${String(row).padStart(3, '0')}`;
+		const rows = (n) => Array.from({ length: n }, (_, row) => ({ row, url: profile(row) }));
+		const runs = [];
+		let stopped;
+
+		/** One execution of the memory workflow, with the enrich requests it made and its worker. */
+		async function execute(run, n) {
+			const from = cluster.sim.log.length;
+			const answer = await runMemoryExecution(cluster, run, rows(n));
+			assert.equal(answer.status, 200, `${run}: ${answer.text.slice(0, 500)}`);
+			assert.ok(Array.isArray(answer.output), `${run}: the answer is not a list`);
+			const executionId = answer.output[0]?.executionId;
+			let worker;
+			await waitUntil(`${run}'s worker to log execution ${executionId}`, async () => {
+				worker = workerExecutions(cluster.workers).findIndex((ids) => ids.includes(executionId));
+				return worker >= 0;
+			});
+			const requests = cluster.sim.log
+				.slice(from)
+				.filter((e) => e.path === ENRICH_PATH && e.key === mask(MEMORY_KEY));
+			runs.push({ run, answer, executionId, worker, requests });
+		}
+
+		/** [row, output, identifier or reason] of every answered item, by row and output. */
+		const items = (answer) =>
+			answer.output
+				.map((o) => [o.row, o.output, o.output === 'done' ? o.identifier : o.reason])
+				.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
+
+		before(
+			async () => {
+				await execute('m1', 100);
+				// The worker that ran run 1 stops: run 2 can only run on the other one.
+				stopped = runs[0].worker;
+				await stopWorker(cluster, cluster.workers[stopped]);
+				await execute('m2', 120);
+			},
+			{ timeout: 300_000 },
+		);
+
+		it('run 1 buys the 100 in 4 requests and answers 100 results, each with its own row', () => {
+			const [first] = runs;
+			assert.deepEqual(
+				first.requests.filter((e) => e.status === 200).map((e) => e.identifiers.length),
+				[25, 25, 25, 25],
+			);
+			assert.deepEqual(
+				items(first.answer),
+				rows(100).map(({ row, url }) => [row, 'done', url]),
+			);
+			assert.ok(first.answer.output.every((o) => o.run === 'm1' && o.matched === true));
+		});
+
+		it('run 2 runs on the other worker, in another execution', () => {
+			const [first, second] = runs;
+			assert.notEqual(second.worker, stopped);
+			assert.notEqual(second.executionId, first.executionId);
+			assert.ok(second.answer.output.every((o) => o.executionId === second.executionId));
+		});
+
+		it('run 2 sends exactly the 20 new in one request; the 100 come back as Not Sent, lookedUpBefore', () => {
+			const [, second] = runs;
+			assert.deepEqual(
+				second.requests.map((e) => [e.identifiers, e.status]),
+				[
+					[
+						rows(120)
+							.slice(100)
+							.map((r) => r.url),
+						200,
+					],
+				],
+			);
+			assert.deepEqual(
+				items(second.answer),
+				rows(120).map(({ row, url }) =>
+					row < 100 ? [row, 'notSent', 'lookedUpBefore'] : [row, 'done', url],
+				),
+			);
+			const held = second.answer.output.filter((o) => o.output === 'notSent');
+			assert.ok(held.every((o) => o.run === 'm2' && o.identifiers[0] === profile(o.row)));
+			assert.equal(cluster.sim.creditsCharged(MEMORY_KEY), 120, 'each person bought once');
+		});
+	});
+});

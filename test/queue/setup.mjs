@@ -1,8 +1,9 @@
 // Set-up of the queue-mode test (queueMode.test.mjs; not a test file itself): Redis on a free
 // port with no persistence, one simulator account with one compressed rate limit, one n8n user
-// folder (one sqlite database, one encryption key) with the package, a credential and a
-// published webhook workflow, an n8n main process and two `n8n worker` processes. Everything it
-// starts is listed in `cluster.procs` and stopped by tearDown(), by pid.
+// folder (one sqlite database, one encryption key) with the package, a credential and two
+// published webhook workflows (the shared-limit one, and one whose node remembers what it looked
+// up), an n8n main process and two `n8n worker` processes. Everything it starts is listed in
+// `cluster.procs` and stopped by tearDown(), by pid.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -21,6 +22,7 @@ import {
 import {
 	logTail,
 	startN8n,
+	stopProcess,
 	stopProcesses,
 	waitForReadiness,
 	waitUntil,
@@ -29,6 +31,7 @@ import { startRedis } from '../../scripts/redis.mjs';
 import { startSimulator } from '../../simulator/index.mjs';
 
 export const KEY = 'queue-mode-key';
+export const MEMORY_KEY = 'memory-queue-mode-key'; // its own account: its log entries apart
 export const EXECUTIONS = 6;
 export const DISTINCT_PER_EXECUTION = 100; // 4 requests each, 24 in all
 export const WORKER_CONCURRENCY = 2; // 6 executions on 2 × 2 slots: both workers must take some
@@ -38,11 +41,21 @@ export const ENRICH_PATH = '/person/contact/enrich';
 // Outside the repository (see workDir): Redis's and n8n's logs, and the shared n8n user folder.
 export const WORK_DIR = workDir('queue-mode');
 const WEBHOOK_PATH = 'crustdata-queue-mode';
+const MEMORY_WEBHOOK_PATH = 'crustdata-queue-memory';
 const NODE_TYPE = `${PACKAGE_NAME}.crustdataContactEnrich`;
 const CREDENTIAL_NAME = 'Crustdata (queue mode)';
+const MEMORY_CREDENTIAL_NAME = 'Crustdata (queue mode memory)';
 
-const workflowNode = (name, type, typeVersion, parameters, position, extra = {}) => ({
-	id: n8nId(`queue/${name}`),
+const workflowNode = (
+	name,
+	type,
+	typeVersion,
+	parameters,
+	position,
+	extra = {},
+	scope = 'queue',
+) => ({
+	id: n8nId(`${scope}/${name}`),
 	name,
 	type,
 	typeVersion,
@@ -67,10 +80,10 @@ function crustdataNode(credential) {
 }
 
 /** A Set node that copies the paired input row's run and row, and the execution id. */
-function checkNode() {
-	const assign = (key, name, type, value) => ({
-		id: n8nId(`queue/check/${key}`),
-		name,
+function checkNode(name = 'Check', position = [660, 0], scope = 'queue') {
+	const assign = (key, field, type, value) => ({
+		id: n8nId(`${scope}/${name.toLowerCase()}/${key}`),
+		name: field,
 		type,
 		value,
 	});
@@ -85,7 +98,7 @@ function checkNode() {
 		assignments: { assignments },
 		options: {},
 	};
-	return workflowNode('Check', 'n8n-nodes-base.set', 3.4, parameters, [660, 0]);
+	return workflowNode(name, 'n8n-nodes-base.set', 3.4, parameters, position, {}, scope);
 }
 
 /** Webhook → Input (one item per row of the body) → Crustdata → Check ($('Input').item). */
@@ -140,22 +153,105 @@ export function rowsFor(run) {
 	return rows;
 }
 
-/** One user folder for main and workers: the package, the credential, the published workflow. */
+/**
+ * Webhook → Input → Crustdata with "Skip Identifiers Looked Up Before" → Check (results) and Held
+ * (Not Sent), both copying the paired row → Merge, whose items the webhook answers. Check and Held
+ * add `output` (`done` or `notSent`) so that the answer says which output an item left by.
+ */
+export function memoryWorkflow(credential) {
+	const scope = 'queue-memory';
+	const node = (name, type, version, parameters, position, extra) =>
+		workflowNode(name, type, version, parameters, position, extra, scope);
+	const webhook = node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		{
+			httpMethod: 'POST',
+			path: MEMORY_WEBHOOK_PATH,
+			responseMode: 'lastNode',
+			responseData: 'allEntries',
+			options: {},
+		},
+		[0, 0],
+		{ webhookId: '4e1f7a2c-8b3d-4c6e-9f0a-2d5b8c1e7a94' },
+	);
+	const jsCode = 'return $input.first().json.body.rows.map((json) => ({ json }));';
+	const crustdata = node(
+		'Crustdata',
+		NODE_TYPE,
+		1,
+		{
+			operation: 'enrich',
+			identifyBy: 'profileUrl',
+			profileUrls: '={{ $json.url }}',
+			options: { skipLookedUp: true, requestsPerMinute: 6000 },
+		},
+		[440, 0],
+		{ credentials: { crustdataContactApi: credential }, onError: 'continueErrorOutput' },
+	);
+	const tagged = (name, position, output) => {
+		const check = checkNode(name, position, scope);
+		check.parameters.assignments.assignments.push({
+			id: n8nId(`${scope}/${name}/output`),
+			name: 'output',
+			type: 'string',
+			value: output,
+		});
+		return check;
+	};
+	const to = (name, index = 0) => ({ node: name, type: 'main', index });
+	return {
+		id: n8nId('queue-memory/workflow'),
+		name: 'Queue mode memory',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			webhook,
+			node('Input', 'n8n-nodes-base.code', 2, { jsCode }, [220, 0]),
+			crustdata,
+			tagged('Check', [660, -100], 'done'),
+			tagged('Held', [660, 100], 'notSent'),
+			node('Merge', 'n8n-nodes-base.merge', 3.2, {}, [880, 0]),
+		],
+		connections: {
+			Webhook: mainTo('Input'),
+			Input: mainTo('Crustdata'),
+			Crustdata: { main: [[to('Check')], [to('Held')]] },
+			Check: { main: [[to('Merge', 0)]] },
+			Held: { main: [[to('Merge', 1)]] },
+		},
+	};
+}
+
+/** One user folder for main and workers: the package, the credentials, the published workflows. */
 async function prepareUserFolder(host, simUrl, log) {
 	const ctx = await createUserFolder(path.join(WORK_DIR, 'n8n'));
 	installPackage(ctx.userFolder, { log });
-	const [credentialId] = await importCredential(host, ctx, {
-		id: n8nId('queue-mode/credential'),
-		name: CREDENTIAL_NAME,
-		type: 'crustdataContactApi',
-		data: { apiKey: KEY, baseUrl: simUrl },
-	});
-	const workflow = webhookWorkflow({ id: credentialId, name: CREDENTIAL_NAME });
-	const [workflowId] = await importWorkflow(host, ctx, workflow);
-	const published = await runN8n(host, ctx, ['publish:workflow', `--id=${workflowId}`]);
-	if (published.code !== 0) {
-		const output = redact(ctx, published.stdout + published.stderr).slice(-2000);
-		throw new Error(`publish:workflow failed:\n${output}`);
+	const [credentialId, memoryCredentialId] = await importCredential(host, ctx, [
+		{
+			id: n8nId('queue-mode/credential'),
+			name: CREDENTIAL_NAME,
+			type: 'crustdataContactApi',
+			data: { apiKey: KEY, baseUrl: simUrl },
+		},
+		{
+			id: n8nId('queue-mode/memory-credential'),
+			name: MEMORY_CREDENTIAL_NAME,
+			type: 'crustdataContactApi',
+			data: { apiKey: MEMORY_KEY, baseUrl: simUrl },
+		},
+	]);
+	const workflowIds = await importWorkflow(host, ctx, [
+		webhookWorkflow({ id: credentialId, name: CREDENTIAL_NAME }),
+		memoryWorkflow({ id: memoryCredentialId, name: MEMORY_CREDENTIAL_NAME }),
+	]);
+	for (const workflowId of workflowIds) {
+		const published = await runN8n(host, ctx, ['publish:workflow', `--id=${workflowId}`]);
+		if (published.code !== 0) {
+			const output = redact(ctx, published.stdout + published.stderr).slice(-2000);
+			throw new Error(`publish:workflow failed:\n${output}`);
+		}
 	}
 	return ctx;
 }
@@ -179,8 +275,8 @@ async function queueEnv(redisPort, extra = {}) {
  * /healthz/readiness. Then a GET on a POST-only webhook answers 404 "not registered for GET ...
  * Did you mean to make a POST request?" once the published workflow is active.
  */
-async function webhookRegistered(url) {
-	const res = await fetch(`${url}/webhook/${WEBHOOK_PATH}`);
+async function webhookRegistered(url, webhookPath = WEBHOOK_PATH) {
+	const res = await fetch(`${url}/webhook/${webhookPath}`);
 	return res.status === 404 && /POST request/i.test(await res.text());
 }
 
@@ -192,10 +288,12 @@ async function startMain(cluster, host, ctx, redisPort) {
 	cluster.procs.push(proc);
 	const url = `http://127.0.0.1:${port}`;
 	await waitForReadiness(url, { proc, intervalMs: 250 });
-	await waitUntil('n8n main to serve the webhook', () => webhookRegistered(url), {
-		proc,
-		timeoutMs: 180_000,
-	});
+	for (const webhookPath of [WEBHOOK_PATH, MEMORY_WEBHOOK_PATH]) {
+		await waitUntil(`n8n main to serve ${webhookPath}`, () => webhookRegistered(url, webhookPath), {
+			proc,
+			timeoutMs: 180_000,
+		});
+	}
 	cluster.log(`[queue] n8n main pid ${proc.pid} on ${url}`);
 	return url;
 }
@@ -233,7 +331,7 @@ export async function setUp(cluster) {
 	cluster.procs.push(redis.proc);
 	cluster.sim = await startSimulator({
 		port: 0,
-		keys: { [KEY]: {} },
+		keys: { [KEY]: {}, [MEMORY_KEY]: {} },
 		rateLimit: { limit: LIMIT, windowMs: WINDOW_MS },
 		resetDecimals: 3,
 		latencyMs: 30,
@@ -252,8 +350,8 @@ export async function tearDown(cluster) {
 	await cluster.sim?.close();
 }
 
-async function callWebhook(url, run, rows) {
-	const res = await fetch(`${url}/webhook/${WEBHOOK_PATH}`, {
+async function callWebhook(url, run, rows, webhookPath = WEBHOOK_PATH) {
+	const res = await fetch(`${url}/webhook/${webhookPath}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ rows: rows.map(({ expected, ...row }) => row) }),
@@ -279,6 +377,25 @@ export async function runExecutions(cluster) {
 	const started = Date.now();
 	const answers = await Promise.all(runs.map((run) => callWebhook(cluster.url, run, rows[run])));
 	return { rows, answers, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * One execution of the memory workflow over `rows` ({run, row, url}), answered with the items of
+ * both outputs: { run, status, text, output }.
+ */
+export function runMemoryExecution(cluster, run, rows) {
+	return callWebhook(
+		cluster.url,
+		run,
+		rows.map((row) => ({ ...row, run })),
+		MEMORY_WEBHOOK_PATH,
+	);
+}
+
+/** Stops one worker (by pid, as tearDown would): the executions queued next go to the other. */
+export async function stopWorker(cluster, worker) {
+	await stopProcess(worker);
+	cluster.log(`[queue] ${worker.name} pid ${worker.pid} stopped`);
 }
 
 /** The ids of the executions each worker finished, from its log. */
