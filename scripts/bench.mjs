@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { ensureDeps } from './ensure-deps.mjs';
 import { ROOT } from './n8n-host.mjs';
 import { build, run } from './steps.mjs';
+import { benchChannels, channelsMarkdown } from './bench/channels.mjs';
 import { dataset, SHARES } from './bench/dataset.mjs';
 
 const { values: args } = parseArgs({
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
 		'latency-ms': { type: 'string', default: '50' },
 		sizes: { type: 'string', default: '100,1000,10000' },
 		'no-build': { type: 'boolean', default: false },
+		// The channel benchmark (instant, bulk and Auto at 10,000 URLs): on by default.
+		channels: { type: 'boolean', default: true },
 	},
 });
 const LATENCY_MS = Number(args['latency-ms']);
@@ -438,6 +441,9 @@ async function main() {
 	} finally {
 		sim.child.kill('SIGTERM');
 	}
+	const channels = args.channels
+		? await benchChannels({ root: ROOT, runChild, ...nodeUnderTest, log })
+		: undefined;
 
 	const meta = {
 		date: new Date().toISOString().slice(0, 10),
@@ -465,9 +471,9 @@ async function main() {
 	fs.mkdirSync(OUT_DIR, { recursive: true });
 	fs.writeFileSync(
 		path.join(OUT_DIR, 'results.json'),
-		`${JSON.stringify({ meta, results }, null, 2)}\n`,
+		`${JSON.stringify({ meta, results, channels }, null, 2)}\n`,
 	);
-	const md = markdown(results, meta);
+	const md = markdown(results, meta) + (channels ? `${channelsMarkdown(channels)}\n` : '');
 	fs.writeFileSync(path.join(OUT_DIR, 'results.md'), md);
 	log(`\n${md}`);
 	log(`[bench] wrote bench/results.json and bench/results.md`);
@@ -486,6 +492,16 @@ async function main() {
 				]
 			: []),
 	]);
+	if (channels) {
+		for (const r of Object.values(channels.runs)) {
+			if (r.onBoth > 0) failures.push(`${r.mode}: ${r.onBoth} URLs sent on both channels`);
+			if (r.rowsOk !== r.outputItems || r.outputItems !== 10_000)
+				failures.push(`${r.mode}: ${r.rowsOk} of ${r.outputItems} output items right`);
+			if (r.maxRequestsInWindow > LIMIT)
+				failures.push(`${r.mode}: ${r.maxRequestsInWindow} requests in a window`);
+			if (r.maxActiveJobs > 5) failures.push(`${r.mode}: ${r.maxActiveJobs} active jobs`);
+		}
+	}
 	for (const failure of failures) console.error(`[bench] FAIL ${failure}`);
 	process.exitCode = failures.length ? 1 : 0;
 }

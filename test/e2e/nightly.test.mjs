@@ -447,7 +447,7 @@ describe('run budgets, Not Sent and Estimate Cost in a real n8n', { timeout: 300
 			assert.deepEqual(output('Blank', 2), []);
 			assertDownstreamPairing('Blank', ALL_OUTPUTS);
 			assert.deepEqual(nodeHints(result, 'Blank Crustdata'), [
-				'Crustdata: 1 request, 7 distinct identifiers sent, 7 matched, 0 unmatched, 7 credits used.',
+				'Crustdata: 1 request, 7 distinct identifiers sent, 7 matched, 0 unmatched, 3 items without an identifier, 7 credits used.',
 			]);
 		});
 	});

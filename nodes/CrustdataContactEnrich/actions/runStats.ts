@@ -38,6 +38,9 @@ export class RunStats implements AttemptRecorder {
 	/** Identifiers answered from what this execution already bought, without a request. */
 	fromMemory = 0;
 
+	/** Input items without any identifier, sent to Not Sent ("When an Item Has No Identifier"). */
+	blankItems = 0;
+
 	/** Batch jobs submitted (Bulk Enrich, or Enrich's Auto channel). */
 	jobs = 0;
 
@@ -116,11 +119,12 @@ function outcomeParts(stats: RunStats): string[] {
 	const parts = [`${stats.matched} matched`, `${stats.unmatched} unmatched`];
 	if (stats.failed > 0) parts.push(`${stats.failed} failed`);
 	if (stats.notSent > 0) parts.push(`${stats.notSent} not sent`);
+	if (stats.blankItems > 0) parts.push(`${plural(stats.blankItems, 'item')} without an identifier`);
 	return parts;
 }
 
 function hint(message: string, stats: RunStats): NodeExecutionHint {
-	const warn = stats.failed + stats.notSent + stats.resent + stats.unanswered > 0;
+	const warn = stats.failed + stats.notSent + stats.resent + stats.unanswered + stats.blankItems > 0;
 	return { message, type: warn ? 'warning' : 'info', location: 'outputPane' };
 }
 

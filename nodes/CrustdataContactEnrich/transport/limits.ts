@@ -19,8 +19,8 @@ export const RATE_WINDOW_MS = 60_000;
 export const MAX_URLS_PER_JOB = 300;
 
 /**
- * Batch submits and status checks, paced apart from the enrich endpoint (Enrich's Auto channel).
- * The docs give other endpoints 15–30 a minute; checks are free and light: at most one a second.
+ * Batch submits and status checks, paced apart from the enrich endpoint (Enrich's Auto channel):
+ * at least this many a minute, more when "Requests per Minute" allows more.
  */
 export const BATCH_REQUESTS_PER_MINUTE = 60;
 

@@ -1,4 +1,4 @@
-import { RATE_WINDOW_MS } from './limits';
+import { DEFAULT_REQUESTS_PER_MINUTE, RATE_WINDOW_MS } from './limits';
 import type { ResponseHeaders } from './retryPolicy';
 import { headerValue, resetWaitMs } from './retryPolicy';
 import { waitMs } from './wait';
@@ -134,7 +134,8 @@ export class RateLimiter {
 	 * server's headers tell them (the documented 60 s until an answer shows otherwise).
 	 */
 	pace(): { requestsPerWindow: number; windowMs: number } {
-		const requestsPerWindow = Math.min(this.limit, this.serverLimit ?? this.limit);
+		// Until an answer names the account's limit, Crustdata's default is the best guess.
+		const requestsPerWindow = Math.min(this.limit, this.serverLimit ?? DEFAULT_REQUESTS_PER_MINUTE);
 		return { requestsPerWindow, windowMs: this.measuredWindowMs ?? this.windowMs };
 	}
 

@@ -57,7 +57,7 @@ describe('bulkEnrich: jobs and their results', () => {
 		const batch = fakeBatch({ pollsBeforeDone: 1_000 });
 		const urls = Array.from({ length: 1_800 }, (_, i) => profile(`p-${i}`));
 		const { output } = await runNode({
-			...bulkOptions({ maxWaitMinutes: 0.001 }, urlItems([urls.join(',')])),
+			...bulkOptions({ maxWaitMinutes: 0.02 }, urlItems([urls.join(',')])),
 			continueOnFail: true,
 		});
 		expect(batch.jobs).toHaveLength(5);

@@ -126,10 +126,13 @@ describe('When an Item Has No Identifier', () => {
 			'f@x.com',
 			'g@x.com',
 		];
-		const { output } = await runNode(
+		const { output, hints } = await runNode(
 			enrichOptions(byEmail({ noIdentifier: 'notSent' }), items(values, 'email')),
 		);
 		expect(calls.map((call) => call.identifiers.length)).toEqual([7]);
+		expect(hints[0].message).toBe(
+			'Crustdata: 1 request, 7 distinct identifiers sent, 7 matched, 0 unmatched, 3 items without an identifier, 7 credits used.',
+		);
 		expect(paired(output[1])).toEqual([1, 3, 6]);
 		expect(output[1][0].json).toEqual({
 			reason: 'noIdentifier',

@@ -303,8 +303,11 @@ export class JobFollower {
 
 	/** Asks once for the status of every active job; a job that ended gets its outcome. */
 	async pollActiveJobs(): Promise<void> {
-		for (const batchId of [...this.active]) {
-			const outcome = await this.poll(batchId);
+		// At once: each check waits for its answer (and a finished job's download).
+		const polled = await Promise.all(
+			this.active.map(async (batchId) => ({ batchId, outcome: await this.poll(batchId) })),
+		);
+		for (const { batchId, outcome } of polled) {
 			if (outcome.kind === 'running') continue;
 			this.outcomes.set(batchId, outcome);
 			this.active.splice(this.active.indexOf(batchId), 1);
@@ -362,10 +365,12 @@ export async function runJobs(
 	{ deadline, waitForCompletion, now }: JobRunOptions,
 ): Promise<void> {
 	const signal = context.getExecutionCancelSignal();
+	// Checks back off from each new job's submit: a job's age says when it may be done.
 	for (let round = 0; ; round++) {
 		if (submitter !== undefined) {
 			const { batchIds, stop } = await submitter.submit(MAX_ACTIVE_JOBS - follower.activeCount);
 			follower.follow(batchIds);
+			if (batchIds.length > 0) round = 0;
 			if (stop || (submitter.waiting === 0 && !waitForCompletion)) return;
 		}
 		if ((submitter?.waiting ?? 0) === 0 && follower.activeCount === 0) return;

@@ -141,6 +141,7 @@ export async function execute(
 	for (const [url, failure] of failures) outcomes.set(url, { kind: 'failed', failure });
 	for (const url of heldBack) outcomes.set(url, { kind: 'notSent', reason: 'maxIdentifiers' });
 	run.stats.countOutcomes(outcomes);
+	run.stats.blankItems = run.valid.filter(({ identifiers }) => identifiers.length === 0).length;
 	const shape = eachAnswer((url, entry: EnrichEntry) => shapeEntry(url, entry, settings.shape));
 	const hint = batchHint(run.stats, { jobs: submitted.size, records });
 	return finishRun(this, run, run.valid, outcomes, shape, hint);

@@ -77,7 +77,7 @@ export class BatchChannel {
 		this.follower = new JobFollower(context, transport, follow);
 	}
 
-	/** Submits no more jobs (the instant channel stopped the run). */
+	/** Submits no more jobs (the instant requests are done, or stopped the run). */
 	stop(): void {
 		this.stopped = true;
 	}
@@ -111,14 +111,17 @@ export class BatchChannel {
 		const signal = this.context.getExecutionCancelSignal();
 		for (;;) {
 			if (await this.fillSlots()) return true;
-			// Nothing to follow: no job was worth it now, and none will be as the list shrinks.
-			if (this.follower.activeCount === 0) return false;
+			// Done once nothing is left to follow and nothing more will be submitted. While the
+			// instant requests go on, a job may become worth it (their pace is learned as they go).
+			if (this.follower.activeCount === 0 && (this.stopped || this.feed.remaining === 0))
+				return false;
 			if (Date.now() >= this.settings.waitUntil) {
 				this.follower.giveUp();
 				this.settleEnded();
 				return false;
 			}
 			await waitMs(Math.min(this.settings.pollMs, this.settings.waitUntil - Date.now()), signal);
+			if (this.follower.activeCount === 0) continue;
 			await this.follower.pollActiveJobs();
 			this.settleEnded();
 		}

@@ -62,6 +62,7 @@ export async function execute(
 		});
 	}
 	run.stats.fromMemory = plan.distinct.length - plan.candidates.length;
+	run.stats.blankItems = run.valid.filter(({ identifiers }) => identifiers.length === 0).length;
 	run.stats.countOutcomes(plan.outcomes);
 	const shape = eachAnswer((identifier, entry: EnrichEntry) =>
 		shapeEntry(identifier, entry, settings.shape),

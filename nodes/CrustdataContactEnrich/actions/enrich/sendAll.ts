@@ -129,7 +129,9 @@ export async function sendAll(run: SendContext): Promise<void> {
 				return stop;
 			},
 		});
-	const [, batchStopped] = await Promise.all([sendInstant(), batch?.run()]);
+	// When the instant requests end, no job is submitted any more: the rest was theirs.
+	const instantDone = sendInstant().finally(() => batch?.stop());
+	const [, batchStopped] = await Promise.all([instantDone, batch?.run()]);
 	// Jobs may give identifiers back (the account's job slots were full): send them instantly.
 	const going = () => !firstError && !refusal && stoppedBy === undefined && feed.remaining > 0;
 	while (going()) await sendInstant();
@@ -156,7 +158,8 @@ function batchChannel(run: SendContext, feed: IdentifierFeed): BatchChannel {
 		stopOnRejection: !continueOnFail,
 	};
 	// Batch requests have their own limit: they must not spend the enrich endpoint's.
-	const batchTransport = { ...transport, limiter: batchLimiter(), recorder: stats.batchRecorder() };
+	const limiter = batchLimiter(settings.requestsPerMinute);
+	const batchTransport = { ...transport, limiter, recorder: stats.batchRecorder() };
 	return new BatchChannel(context, batchTransport, feed, transport.limiter, channel, stats);
 }
 
@@ -229,7 +232,11 @@ function withPaidResultsNote(
 	return withNote(context.getNode(), error, Number(error.context.itemIndex ?? 0), note);
 }
 
-/** Batch submits and status checks: at most one a second (their own limit, not enrich's). */
-function batchLimiter(): RateLimiter {
-	return new RateLimiter({ requestsPerMinute: BATCH_REQUESTS_PER_MINUTE, now: Date.now });
+/**
+ * Batch submits and status checks have their own limit, not the enrich endpoint's: "Requests per
+ * Minute", and at least one a second.
+ */
+function batchLimiter(requestsPerMinute: number): RateLimiter {
+	const perMinute = Math.max(requestsPerMinute, BATCH_REQUESTS_PER_MINUTE);
+	return new RateLimiter({ requestsPerMinute: perMinute, now: Date.now });
 }
