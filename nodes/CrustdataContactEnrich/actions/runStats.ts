@@ -124,7 +124,8 @@ function outcomeParts(stats: RunStats): string[] {
 }
 
 function hint(message: string, stats: RunStats): NodeExecutionHint {
-	const warn = stats.failed + stats.notSent + stats.resent + stats.unanswered + stats.blankItems > 0;
+	const warn =
+		stats.failed + stats.notSent + stats.resent + stats.unanswered + stats.blankItems > 0;
 	return { message, type: warn ? 'warning' : 'info', location: 'outputPane' };
 }
 

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, NodeApiError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { PollSchedule } from '../../pipeline/batchJob';
@@ -14,7 +14,7 @@ import {
 import { isRateLimited, mayHaveBeenProcessed, refusesAccount } from '../../transport/retryPolicy';
 import type { TransportFailure } from '../../transport/retryPolicy';
 import { waitMs } from '../../transport/wait';
-import { isApiNotFound } from '../../transport/errors';
+import { buildApiError, isApiNotFound, toNodeApiError } from '../../transport/errors';
 import type { BatchField, BatchSubmitBody } from '../../types';
 import { fetchJobOutcome, jobFailure, timedOutFailure } from './jobOutcome';
 import type { JobOutcome } from './jobOutcome';
@@ -60,6 +60,22 @@ async function batchRequest(
 export type SubmitRejection =
 	| { urls: string[]; failure: TransportFailure; retries: number }
 	| { urls: string[]; unknown: ItemFailure };
+
+/** A rejected submit as an error of the first item it held. */
+export function rejectionError(
+	node: INode,
+	rejection: SubmitRejection,
+	itemIndex: number,
+	transport: TransportSettings,
+): NodeApiError {
+	if ('unknown' in rejection) return buildApiError(node, { ...rejection.unknown, itemIndex });
+	return toNodeApiError(node, rejection.failure, {
+		itemIndex,
+		retries: rejection.retries,
+		secret: transport.secret,
+		address: { baseUrl: transport.baseUrl, path: BATCH_SUBMIT_PATH },
+	});
+}
 
 export interface SubmitSettings {
 	fields: BatchField[];

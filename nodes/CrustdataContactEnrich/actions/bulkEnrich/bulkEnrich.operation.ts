@@ -10,12 +10,12 @@ import { eachAnswer, failureOf } from '../../pipeline/assembleItems';
 import { chunk } from '../../pipeline/chunk';
 import { dedupeIdentifiers } from '../../pipeline/dedupe';
 import { shapeEntry } from '../../pipeline/shapeOutput';
-import { buildApiError, toNodeApiError, withNote } from '../../transport/errors';
-import { BATCH_SUBMIT_PATH, MAX_URLS_PER_JOB } from '../../transport/limits';
+import { withNote } from '../../transport/errors';
+import { MAX_URLS_PER_JOB } from '../../transport/limits';
 import type { EnrichEntry } from '../../types';
 import { readBatchFields, readBulkSettings } from '../batch/bulkSettings';
 import { jobOutcomesByUrl } from '../batch/jobResults';
-import { JobFollower, JobSubmitter, runJobs } from '../batch/jobs';
+import { JobFollower, JobSubmitter, rejectionError, runJobs } from '../batch/jobs';
 import { collectIdentifiers } from '../identifiers';
 import { beginRun, finishRun } from '../run';
 import { readRunLimits } from '../runLimits';
@@ -107,15 +107,7 @@ export async function execute(
 		submitted = submitter.submitted;
 		for (const rejection of submitter.rejected) {
 			const itemIndex = owners.get(rejection.urls[0])?.[0] ?? 0;
-			const error =
-				'unknown' in rejection
-					? buildApiError(this.getNode(), { ...rejection.unknown, itemIndex })
-					: toNodeApiError(this.getNode(), rejection.failure, {
-							itemIndex,
-							retries: rejection.retries,
-							secret: transport.secret,
-							address: { baseUrl: transport.baseUrl, path: BATCH_SUBMIT_PATH },
-						});
+			const error = rejectionError(this.getNode(), rejection, itemIndex, transport);
 			if (!run.continueOnFail) throw withSubmittedJobsNote(this, error, itemIndex, submitted);
 			const asFailure = failureOf(error);
 			for (const url of rejection.urls) failures.set(url, asFailure);

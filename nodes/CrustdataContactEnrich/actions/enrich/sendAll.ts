@@ -4,10 +4,9 @@ import type { ItemFailure, NotSentReason } from '../../pipeline/assembleItems';
 import { failureOf } from '../../pipeline/assembleItems';
 import type { TransportSettings } from '../../transport';
 import type { CreditBudget } from '../../transport/budget';
-import { buildApiError, toNodeApiError, withNote } from '../../transport/errors';
+import { toNodeApiError, withNote } from '../../transport/errors';
 import {
 	BATCH_REQUESTS_PER_MINUTE,
-	BATCH_SUBMIT_PATH,
 	ENRICH_PATH,
 	MAX_IDENTIFIERS_PER_REQUEST,
 } from '../../transport/limits';
@@ -17,6 +16,7 @@ import { RateLimiter } from '../../transport/rateLimiter';
 import type { TransportFailure } from '../../transport/retryPolicy';
 import { mayHaveBeenProcessed, refusesAccount } from '../../transport/retryPolicy';
 import { jobOutcomesByUrl } from '../batch/jobResults';
+import { rejectionError } from '../batch/jobs';
 import type { EnrichOutcomes, EnrichPlan } from '../enrichPlan';
 import type { EnrichSettings } from '../enrichSettings';
 import type { RunStats } from '../runStats';
@@ -178,15 +178,7 @@ function takeJobResults(
 	let first: NodeApiError | undefined;
 	for (const rejection of batch.submitter.rejected) {
 		const itemIndex = plan.owners.get(rejection.urls[0])?.[0] ?? 0;
-		const error =
-			'unknown' in rejection
-				? buildApiError(context.getNode(), { ...rejection.unknown, itemIndex })
-				: toNodeApiError(context.getNode(), rejection.failure, {
-						itemIndex,
-						retries: rejection.retries,
-						secret: transport.secret,
-						address: { baseUrl: transport.baseUrl, path: BATCH_SUBMIT_PATH },
-					});
+		const error = rejectionError(context.getNode(), rejection, itemIndex, transport);
 		first ??= error;
 		const failure = failureOf(error);
 		for (const url of rejection.urls) outcomes.set(url, { kind: 'failed', failure });
