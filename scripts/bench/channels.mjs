@@ -135,12 +135,18 @@ export async function benchChannels({ root, runChild, dist, harness, log }) {
 		sim.child.kill('SIGTERM');
 	}
 	const instantRate = (LIMIT * 25) / WINDOW_MS;
-	const batchRate = (ACTIVE_JOBS * JOB_URLS) / ((JOB_MS[0] + JOB_MS[1]) / 2);
-	const twoChannelBoundMs =
-		runs.auto.beforeFirstRequestMs + CHANNEL_URLS / (instantRate + batchRate);
+	const meanJobMs = (JOB_MS[0] + JOB_MS[1]) / 2;
+	// A job's cycle: its mean time, half a check interval to learn it ended, three round trips.
+	const jobCycleMs = meanJobMs + (POLL_SECONDS * 1000) / 2 + 3 * LATENCY_MS;
+	const boundMs = (jobMs) =>
+		runs.auto.beforeFirstRequestMs +
+		CHANNEL_URLS / (instantRate + (ACTIVE_JOBS * JOB_URLS) / jobMs);
+	const twoChannelBoundMs = boundMs(jobCycleMs);
 	return {
 		runs,
 		twoChannelBoundMs,
+		fluidBoundMs: boundMs(meanJobMs),
+		jobCycleMs,
 		autoVsInstant: runs.auto.wallMs / runs.instant.wallMs,
 		autoVsBound: runs.auto.wallMs / twoChannelBoundMs,
 		setUp: {
