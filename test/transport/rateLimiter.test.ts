@@ -139,10 +139,23 @@ describe('RateLimiter: server budget and requests in flight', () => {
 			{ delay: 0, available: 1, inFlight: 2 },
 		],
 		[
-			'the latest answer replaces the budget',
+			'the latest answer replaces the budget, less the requests in flight when its own went',
 			15,
 			[['send'], ['ok', 0, budget(3)], ['send'], ['send'], ['ok', 2, budget(5)]],
-			{ delay: 0, available: 5, inFlight: 1 },
+			{ delay: 0, available: 4, inFlight: 1 },
+		],
+		[
+			'an answer to a request that overtook earlier ones counts those as not yet counted',
+			// The server admitted request 3 right after the probe (13 left), before 1 and 2 arrived.
+			15,
+			[['send'], ['ok', 0, budget(14)], ['send'], ['send'], ['send'], ['ok', 3, budget(13)]],
+			{ delay: 0, available: 11, inFlight: 2 },
+		],
+		[
+			'an overtaking answer saying 1 left, with 2 requests not yet counted: wait',
+			15,
+			[['send'], ['ok', 0, budget(3)], ['send'], ['send'], ['send'], ['ok', 3, budget(1)]],
+			{ delay: Infinity, available: -1, inFlight: 2 },
 		],
 		[
 			'a network failure frees its slot and keeps the budget (no headers to learn from)',

@@ -7,8 +7,9 @@ import { waitMs } from './wait';
 // - never more than `requestsPerMinute` requests in any sliding window of `windowMs` (own window,
 //   counted when a turn is given);
 // - never more in flight than the server's last known budget: `x-ratelimit-remaining` of the
-//   latest answer, minus the requests sent after the request it answers (the server may not have
-//   counted those yet);
+//   latest answer, minus the requests the server may not have counted when it wrote it: those sent
+//   after the request it answers, and those still in flight when that request went (requests
+//   overtake each other on the way, over sockets old and new);
 // - while that budget is unknown (the first request, or the latest answer had no such header),
 //   one request goes alone to learn it (a probe);
 // - none while the server says nothing is left (`x-ratelimit-remaining: 0` until
@@ -28,6 +29,8 @@ export interface RateLimiterOptions {
 /** One request's turn: counted from `acquire`; hand it back to `settle` when the request ends. */
 export interface RequestTicket {
 	seq: number;
+	/** Requests in flight when this one got its turn: the server may count them after it. */
+	inFlightBefore: number;
 }
 
 export class RateLimiter {
@@ -49,7 +52,7 @@ export class RateLimiter {
 	private inFlight = 0;
 
 	/** `x-ratelimit-remaining` of the latest answer and the ticket it answered; unknown at first. */
-	private budget: { remaining: number; afterSeq: number } | undefined;
+	private budget: { remaining: number; ticket: RequestTicket } | undefined;
 
 	private waiters: Array<() => void> = [];
 
@@ -121,7 +124,8 @@ export class RateLimiter {
 	/** Requests the server's latest known budget still allows (0 while unknown). */
 	available(): number {
 		if (this.budget === undefined) return 0;
-		return this.budget.remaining - (this.sent - 1 - this.budget.afterSeq);
+		const { remaining, ticket } = this.budget;
+		return remaining - ticket.inFlightBefore - (this.sent - 1 - ticket.seq);
 	}
 
 	/** Requests sent and not answered yet. */
@@ -142,8 +146,9 @@ export class RateLimiter {
 	/** Counts a request now, without waiting: `acquire` is the way to send one. */
 	recordRequest(): RequestTicket {
 		this.sentAt.push(this.now());
+		const ticket = { seq: this.sent++, inFlightBefore: this.inFlight };
 		this.inFlight++;
-		return { seq: this.sent++ };
+		return ticket;
 	}
 
 	/**
@@ -173,7 +178,10 @@ export class RateLimiter {
 	}
 
 	/** Learns from the server's `x-ratelimit-*` headers on any response. */
-	observe(headers: ResponseHeaders, ticket: RequestTicket = { seq: this.sent - 1 }): void {
+	observe(
+		headers: ResponseHeaders,
+		ticket: RequestTicket = { seq: this.sent - 1, inFlightBefore: 0 },
+	): void {
 		const raw = headerValue(headers, 'x-ratelimit-remaining');
 		const remaining = Number(raw);
 		if (raw === undefined || raw.trim() === '' || !Number.isFinite(remaining)) {
@@ -181,7 +189,7 @@ export class RateLimiter {
 			this.budget = undefined;
 			return;
 		}
-		this.budget = { remaining: Math.max(0, Math.floor(remaining)), afterSeq: ticket.seq };
+		this.budget = { remaining: Math.max(0, Math.floor(remaining)), ticket };
 		const limit = Number(headerValue(headers, 'x-ratelimit-limit'));
 		if (Number.isFinite(limit) && limit >= 1) this.serverLimit = Math.floor(limit);
 		const now = this.now();
