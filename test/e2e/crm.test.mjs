@@ -270,7 +270,7 @@ describe('CRM-ready output in a real n8n', { timeout: 300_000 }, () => {
 			}
 			assert.deepEqual(nodeHints(result, 'Fields Crustdata'), [
 				'Include Input Fields: input fields with the same name as an output field were kept under a new name: businessEmail → input_businessEmail, reason → input_reason.',
-				'Crustdata: 2 requests, 27 distinct identifiers sent, 24 matched, 1 unmatched, 2 failed, 3 not sent, 24 credits used.',
+				'Crustdata: 2 requests, 27 distinct identifiers sent, 24 matched, 1 unmatched, 2 failed, 3 not sent, 1 item without an identifier, 24 credits used.',
 			]);
 		});
 	});
