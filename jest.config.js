@@ -5,7 +5,7 @@ module.exports = {
 	testEnvironmentOptions: { globalsCleanup: 'off' },
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	setupFilesAfterEnv: ['<rootDir>/test/setup/sleep.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/setup/network.ts', '<rootDir>/test/setup/sleep.ts'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
 	},

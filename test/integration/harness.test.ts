@@ -31,8 +31,6 @@ beforeAll(() => {
 	nock.disableNetConnect();
 	nock.enableNetConnect('127.0.0.1:9');
 });
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 describe('runNode', () => {
 	it('resolves the expressions per item and sends the exact body with the credential headers', async () => {

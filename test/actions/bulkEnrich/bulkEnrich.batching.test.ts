@@ -4,10 +4,6 @@ import nock from 'nock';
 import { runNode } from '../../integration/harness';
 import { bulkOptions, fakeBatch, FILES, profile, urlItems } from '../../fakes/batch';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
-
 const pairedIndex = (item: { pairedItem?: unknown }) => (item.pairedItem as { item: number }).item;
 
 describe('bulkEnrich: jobs across items', () => {

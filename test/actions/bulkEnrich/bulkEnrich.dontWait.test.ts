@@ -1,5 +1,3 @@
-import nock from 'nock';
-
 import { runNode } from '../../integration/harness';
 import {
 	bulkOptions,
@@ -9,10 +7,6 @@ import {
 	profile,
 	urlItems,
 } from '../../fakes/batch';
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 describe('bulkEnrich without waiting, then getBulkResults', () => {
 	it('returns the batch ids per input item at once, and Get Bulk Results maps them later', async () => {

@@ -4,10 +4,6 @@ import nock from 'nock';
 import { runNode } from '../../integration/harness';
 import { API, bulkOptions, FAKE_ACCOUNT, fakeBatch, profile, urlItems } from '../../fakes/batch';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
-
 const pairedIndex = (item: { pairedItem?: unknown }) => (item.pairedItem as { item: number }).item;
 
 // 301 URLs: two jobs; item 0 holds the first 300, item 1 the last one.

@@ -1,13 +1,8 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import nock from 'nock';
 
 import { runNode } from '../../integration/harness';
 import { answerFromPeople, bulkOptions, fakeBatch, profile, urlItems } from '../../fakes/batch';
 import { fakeEnrich } from '../../fakes/crustdata';
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 const values = [
 	`${profile('ada')}; ${profile('nomatch-1')}`,

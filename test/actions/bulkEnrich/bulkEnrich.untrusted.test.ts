@@ -1,5 +1,3 @@
-import nock from 'nock';
-
 import {
 	bulkOptions,
 	fakeBatch,
@@ -11,10 +9,6 @@ import {
 import { runNode } from '../../integration/harness';
 
 // The hardening issue, for batch jobs: each case here failed before.
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 describe('bulkEnrich: a submit that timed out is never sent again blind', () => {
 	it('adopts the job the timed-out submit created, instead of creating (and paying for) a second', async () => {

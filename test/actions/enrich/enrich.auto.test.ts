@@ -8,10 +8,7 @@ import { runNode } from '../../integration/harness';
 
 // Channel Auto: batch jobs beside instant requests, each URL on one channel only, the same output.
 
-beforeAll(() => nock.disableNetConnect());
 beforeEach(() => virtualClock());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 const urls = (count: number) => Array.from({ length: count }, (_, i) => profile(`p-${i}`));
 

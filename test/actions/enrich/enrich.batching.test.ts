@@ -1,11 +1,5 @@
-import nock from 'nock';
-
 import { runNode } from '../../integration/harness';
 import { answerAll, enrichOptions, fakeCrustdata, items } from '../../fakes/crustdata';
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 const profile = (slug: string) => `https://www.linkedin.com/in/${slug}`;
 

@@ -1,5 +1,4 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import nock from 'nock';
 
 import type { Reply } from '../../fakes/crustdata';
 import { answerAll, enrichOptions, fakeCrustdata, items } from '../../fakes/crustdata';
@@ -9,10 +8,7 @@ import { runNode } from '../../integration/harness';
 // Run budgets and the Not Sent output: nothing on Not Sent was bought, every item leaves in input
 // order on one output or both, each part once.
 
-beforeAll(() => nock.disableNetConnect());
 beforeEach(() => instantSleep());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 const emails = (count: number, from = 0) =>
 	Array.from({ length: count }, (_, i) => `p${from + i}@acme.com`);

@@ -1,5 +1,3 @@
-import nock from 'nock';
-
 import { RateLimiter } from '../../../nodes/CrustdataContactEnrich/transport/rateLimiter';
 import { runNode } from '../../integration/harness';
 import type { Reply } from '../../fakes/crustdata';
@@ -7,10 +5,6 @@ import { answerAll, enrichOptions, fakeCrustdata, fakeEnrich, items } from '../.
 import { sleepMock, virtualClock } from '../../helpers/sleep';
 
 // Real waits by default (the server answers after a real delay); one test runs on a virtual clock.
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 const emails = (count: number) => Array.from({ length: count }, (_, i) => `p${i}@acme.com`);
 const budget = (credits: string) => ({

@@ -1,6 +1,5 @@
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
-import nock from 'nock';
 
 import { CrustdataContactEnrich } from '../../../nodes/CrustdataContactEnrich/CrustdataContactEnrich.node';
 import type { Reply } from '../../fakes/crustdata';
@@ -12,10 +11,7 @@ import { HarnessNodeTypes } from '../../integration/harness/nodeTypes';
 // CRM-ready by default: no undeliverable address in the simplified output unless asked for, the
 // record's own fields kept on request, and guidance where money is at stake.
 
-beforeAll(() => nock.disableNetConnect());
 beforeEach(() => instantSleep());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 const byEmail = (options: INodeParameters = {}, extra: INodeParameters = {}): INodeParameters => ({
 	identifyBy: 'businessEmail',

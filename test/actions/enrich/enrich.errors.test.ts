@@ -13,11 +13,8 @@ import {
 } from '../../fakes/crustdata';
 import { instantSleep, sleepMock } from '../../helpers/sleep';
 
-beforeAll(() => nock.disableNetConnect());
 // Waits are asserted, not waited: the pacing and backoff durations are what the tests check.
 beforeEach(() => instantSleep());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 const emails = (count: number, prefix = 'p') =>
 	Array.from({ length: count }, (_, i) => `${prefix}${i}@acme.com`);

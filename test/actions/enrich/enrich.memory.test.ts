@@ -9,10 +9,7 @@ import { runNode } from '../../integration/harness';
 // "Skip Identifiers Looked Up Before": n8n's deduplication store (here the harness's in-memory
 // copy of it), scoped to the workflow and node, across executions.
 
-beforeAll(() => nock.disableNetConnect());
 beforeEach(() => instantSleep());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 const DAY = 86_400_000;
 const emails = (count: number, from = 0) =>

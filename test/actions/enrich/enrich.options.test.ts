@@ -1,18 +1,11 @@
-import nock from 'nock';
-
 import { runNode } from '../../integration/harness';
 import type { Reply } from '../../fakes/crustdata';
 import { answerAll, enrichOptions, fakeCrustdata, items } from '../../fakes/crustdata';
 import { instantSleep, sleepMock } from '../../helpers/sleep';
 
-beforeAll(() => nock.disableNetConnect());
 // Waits are asserted, not waited: the pacing and backoff durations are what the tests check.
 beforeEach(() => instantSleep());
-afterEach(() => {
-	nock.cleanAll();
-	jest.restoreAllMocks();
-});
-afterAll(() => nock.enableNetConnect());
+afterEach(() => jest.restoreAllMocks());
 
 const byEmail = (options = {}, extra = {}) => ({
 	identifyBy: 'businessEmail',

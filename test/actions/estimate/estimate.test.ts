@@ -5,10 +5,7 @@ import { API, enrichOptions, fakeCrustdata, items } from '../../fakes/crustdata'
 import { instantSleep } from '../../helpers/sleep';
 import { runNode } from '../../integration/harness';
 
-beforeAll(() => nock.disableNetConnect());
 beforeEach(() => instantSleep());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
 
 const emails = (count: number, from = 0) =>
 	Array.from({ length: count }, (_, i) => `p${from + i}@acme.com`);

@@ -11,10 +11,6 @@ import {
 	urlItems,
 } from '../../fakes/batch';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
-
 describe('getBulkResults', () => {
 	it('gives every result of a job to an item without a profile URL filter', async () => {
 		const batch = fakeBatch({ pollsBeforeDone: 0 });
