@@ -49,6 +49,7 @@ const EXAMPLE = path.join(ROOT, 'examples', '1-enrich-leads-deliverable-emails.j
 const KEY = 'test-key';
 const CREDENTIAL = 'Crustdata (compat)';
 const CRUSTDATA_TYPE = `${PACKAGE_NAME}.crustdataContactEnrich`;
+const STATUS_ORDER = ['deliverable', 'catch_all', 'unknown'];
 
 const log = (line) => console.log(line);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -132,8 +133,12 @@ function check(workflow, result, sim) {
 			);
 			continue;
 		}
-		const email = person.business_emails[0]?.email ?? null;
-		const status = person.business_emails[0]?.status ?? null;
+		// Example 1 keeps the default Email Statuses (all but invalid), best status first.
+		const best = person.business_emails
+			.filter((e) => e.status !== 'invalid')
+			.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))[0];
+		const email = best?.email ?? null;
+		const status = best?.status ?? null;
 		if (!got) {
 			failures.push(`row ${row} (${json.linkedin_url}) got no item`);
 			continue;
