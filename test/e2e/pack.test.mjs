@@ -91,3 +91,10 @@ test('npm pack ships package.json, README.md, LICENSE, index.js and the built no
 	);
 	assert.deepEqual(strays, [], 'files n8n does not need are packed');
 });
+
+test('the README it ships stays at most 15 KB, with the quick start first', () => {
+	const readme = fs.readFileSync(path.join(ROOT, 'README.md'));
+	assert.ok(readme.length <= 15_000, `README.md is ${readme.length} bytes`);
+	const headings = readme.toString('utf8').match(/^## .*/gm) ?? [];
+	assert.equal(headings[0], '## Quick start');
+});
