@@ -24,6 +24,7 @@
 // workDir('compat'), outside the repository; n8n's output of each run is its execute.log.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../simulator/index.mjs';
@@ -49,7 +50,6 @@ const EXAMPLE = path.join(ROOT, 'examples', '1-enrich-leads-deliverable-emails.j
 const KEY = 'test-key';
 const CREDENTIAL = 'Crustdata (compat)';
 const CRUSTDATA_TYPE = `${PACKAGE_NAME}.crustdataContactEnrich`;
-const STATUS_ORDER = ['deliverable', 'catch_all', 'unknown'];
 
 const log = (line) => console.log(line);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -76,6 +76,18 @@ const pairedIndex = (item) => {
 };
 
 /** Every check on the run; returns the list of failures (empty when it passed) and the emails. */
+/**
+ * The business emails example 1 outputs, best first: the node's own rule (default Email Statuses,
+ * all but invalid), read from the build under test so that this check cannot drift from it.
+ */
+function emailsExampleOneKeeps(records) {
+	const require = createRequire(import.meta.url);
+	const built = (file) => require(path.join(ROOT, 'dist/nodes/CrustdataContactEnrich', file));
+	const { selectEmails } = built('pipeline/shapeOutput.js');
+	const { DEFAULT_EMAIL_STATUSES } = built('actions/settings.js');
+	return selectEmails(records, DEFAULT_EMAIL_STATUSES);
+}
+
 function check(workflow, result, sim) {
 	const failures = [];
 	const expect = (ok, message) => {
@@ -133,10 +145,7 @@ function check(workflow, result, sim) {
 			);
 			continue;
 		}
-		// Example 1 keeps the default Email Statuses (all but invalid), best status first.
-		const best = person.business_emails
-			.filter((e) => e.status !== 'invalid')
-			.sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))[0];
+		const best = emailsExampleOneKeeps(person.business_emails)[0];
 		const email = best?.email ?? null;
 		const status = best?.status ?? null;
 		if (!got) {

@@ -27,10 +27,8 @@ function jsonOf(items: INodeExecutionData[] | undefined): IDataObject[] {
 
 // Unreachable hosts are a real refused connection (port 9, discard, is closed here): nock's own
 // "disallowed" error is emitted on a socket nobody listens to, which fails tests at random.
-beforeAll(() => {
-	nock.disableNetConnect();
-	nock.enableNetConnect('127.0.0.1:9');
-});
+// The jest set-up (test/setup/network.ts) has blocked every other host.
+beforeAll(() => nock.enableNetConnect('127.0.0.1:9'));
 
 describe('runNode', () => {
 	it('resolves the expressions per item and sends the exact body with the credential headers', async () => {

@@ -5,7 +5,6 @@ import { instantSleep, sleepMock } from '../../helpers/sleep';
 
 // Waits are asserted, not waited: the pacing and backoff durations are what the tests check.
 beforeEach(() => instantSleep());
-afterEach(() => jest.restoreAllMocks());
 
 const byEmail = (options = {}, extra = {}) => ({
 	identifyBy: 'businessEmail',
