@@ -135,13 +135,15 @@ export class SlidingWindowLimiter {
 	/** The `x-ratelimit-*` headers for this key right now (no side effect). */
 	headers(key) {
 		const list = this.#recent(key);
-		const resetMs = list.length ? list[0] + this.windowMs - this.now() : this.windowMs;
+		// One reading of the clock: two could straddle a millisecond and move an epoch end by 1.
+		const now = this.now();
+		const resetMs = list.length ? list[0] + this.windowMs - now : this.windowMs;
 		return {
 			'x-ratelimit-limit': String(this.limit),
 			'x-ratelimit-remaining': String(Math.max(0, this.limit - list.length)),
 			'x-ratelimit-reset': formatReset(resetMs, this.resetFormat, {
 				decimals: this.resetDecimals,
-				now: this.now(),
+				now,
 			}),
 		};
 	}

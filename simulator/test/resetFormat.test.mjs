@@ -55,6 +55,20 @@ describe('SlidingWindowLimiter resetFormat (fake clock)', () => {
 		});
 	}
 
+	it('epochMs: the window end holds while the clock ticks between readings', () => {
+		// A clock that moves 1 ms at every reading, as a busy machine's can between two calls.
+		const clock = { t: NOW };
+		const limiter = new SlidingWindowLimiter(
+			{ limit: 1, windowMs: 60_000, resetFormat: 'epochMs' },
+			() => clock.t++,
+		);
+		const slot = limiter.admit('k');
+		const ends = [limiter.headers('k'), limiter.rejectHeaders('k')].map(
+			(h) => h['x-ratelimit-reset'],
+		);
+		assert.deepEqual(ends, [String(slot + 60_000), String(slot + 60_000)]);
+	});
+
 	it('defaults to seconds and refuses an unknown format', () => {
 		assert.equal(new SlidingWindowLimiter().resetFormat, 'seconds');
 		assert.throws(() => new SlidingWindowLimiter({ resetFormat: 'minutes' }), /resetFormat/);
