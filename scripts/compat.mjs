@@ -75,20 +75,21 @@ const pairedIndex = (item) => {
 	return paired.length === 1 && typeof paired[0]?.item === 'number' ? paired[0].item : undefined;
 };
 
-/** Every check on the run; returns the list of failures (empty when it passed) and the emails. */
 /**
- * The business emails example 1 outputs, best first: the node's own rule (default Email Statuses,
- * all but invalid), read from the build under test so that this check cannot drift from it.
+ * The node's own email rule (default Email Statuses, all but invalid; best first), read from the
+ * build under test so that this check cannot drift from it. Called after the build exists.
  */
-function emailsExampleOneKeeps(records) {
+function loadEmailRule() {
 	const require = createRequire(import.meta.url);
 	const built = (file) => require(path.join(ROOT, 'dist/nodes/CrustdataContactEnrich', file));
 	const { selectEmails } = built('pipeline/shapeOutput.js');
 	const { DEFAULT_EMAIL_STATUSES } = built('actions/settings.js');
-	return selectEmails(records, DEFAULT_EMAIL_STATUSES);
+	return (records) => selectEmails(records, DEFAULT_EMAIL_STATUSES);
 }
 
+/** Every check on the run; returns the list of failures (empty when it passed) and the emails. */
 function check(workflow, result, sim) {
+	const emailsKept = loadEmailRule();
 	const failures = [];
 	const expect = (ok, message) => {
 		if (!ok) failures.push(message);
@@ -145,7 +146,7 @@ function check(workflow, result, sim) {
 			);
 			continue;
 		}
-		const best = emailsExampleOneKeeps(person.business_emails)[0];
+		const best = emailsKept(person.business_emails)[0];
 		const email = best?.email ?? null;
 		const status = best?.status ?? null;
 		if (!got) {

@@ -86,8 +86,8 @@ export class SlidingWindowLimiter {
 		this.attempts = new Map();
 	}
 
-	#recent(key) {
-		const cutoff = this.now() - this.windowMs;
+	#recent(key, now) {
+		const cutoff = now - this.windowMs;
 		const list = (this.hits.get(key) ?? []).filter((t) => t > cutoff);
 		this.hits.set(key, list);
 		return list;
@@ -95,8 +95,8 @@ export class SlidingWindowLimiter {
 
 	/** Records the request and returns its slot, or null when the window is full. */
 	admit(key) {
-		const list = this.#recent(key);
 		const slot = this.now();
+		const list = this.#recent(key, slot);
 		historyOf(this.attempts, key).push(slot);
 		if (list.length >= this.limit) return null;
 		list.push(slot);
@@ -134,9 +134,9 @@ export class SlidingWindowLimiter {
 
 	/** The `x-ratelimit-*` headers for this key right now (no side effect). */
 	headers(key) {
-		const list = this.#recent(key);
 		// One reading of the clock: two could straddle a millisecond and move an epoch end by 1.
 		const now = this.now();
+		const list = this.#recent(key, now);
 		const resetMs = list.length ? list[0] + this.windowMs - now : this.windowMs;
 		return {
 			'x-ratelimit-limit': String(this.limit),
