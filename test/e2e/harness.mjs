@@ -232,18 +232,36 @@ export function explain(result) {
 
 /**
  * Run several workflows at once, one `n8n execute` process each, on the user folder of `env`
- * (from setUp); each process gets its own task-broker port. For cases that mostly wait (retry
- * backoff): n8n runs the branches of one workflow one after the other. Resolves with the results
- * in the order of `ids`, each with `seconds` (wall time of its process) added.
+ * (from setUp); each process gets its own task-broker port and its own copy of the database
+ * (n8n sets no SQLite busy timeout, so two processes writing one file at once can fail with
+ * SQLITE_BUSY). For cases that mostly wait (retry backoff): n8n runs the branches of one workflow
+ * one after the other. Resolves with the results in the order of `ids`, each with `seconds` (wall
+ * time of its process) added.
  */
 export async function executeConcurrently(env, ids, { timeoutMs = 240_000 } = {}) {
 	return Promise.all(
 		ids.map(async (id) => {
 			const ctx = { ...env.ctx, brokerPort: await freePort() };
+			const database = copyDatabase(env.ctx.userFolder, `execution-${id}`);
 			const started = Date.now();
-			const result = await executeWorkflow(env.host, ctx, id, { timeoutMs });
+			const result = await executeWorkflow(env.host, ctx, id, {
+				timeoutMs,
+				env: { DB_SQLITE_DATABASE: database },
+			});
 			fs.writeFileSync(path.join(env.ctx.userFolder, `execution-${id}.log`), result.output);
 			return { ...result, seconds: (Date.now() - started) / 1000 };
 		}),
 	);
+}
+
+/** A copy of the user folder's database (and its write-ahead log) as `<name>.sqlite`, beside it. */
+function copyDatabase(userFolder, name) {
+	const dir = path.join(userFolder, '.n8n');
+	const copy = path.join(dir, `${name}.sqlite`);
+	for (const suffix of ['', '-wal', '-shm']) fs.rmSync(copy + suffix, { force: true });
+	for (const suffix of ['', '-wal']) {
+		const from = path.join(dir, `database.sqlite${suffix}`);
+		if (fs.existsSync(from)) fs.copyFileSync(from, copy + suffix);
+	}
+	return copy;
 }
